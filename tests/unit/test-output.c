@@ -4,6 +4,7 @@
  * objects) and the census in lib/sockdiag/census.c.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
