@@ -110,6 +110,11 @@ void tsc_sockdiag_free(struct tsc_sockdiag *h);
  * (-EPROTO for a malformed message: everything before it was delivered). */
 TSC_MUST_CHECK long tsc_sockdiag_dump(struct tsc_sockdiag *h, const struct tsc_sockdiag_query *q,
 				      tsc_sock_cb cb, void *arg);
+/* (sockdiag/netlink.c) A dump left early, e.g. by cb's error, is read to its
+ * end at the start of the next dump/count on the handle (the kernel refuses a
+ * new dump until then). After -EPROTO from broken message framing the handle
+ * only returns -EPROTO: free it. Asking for CLOSE also asks for bound-inactive
+ * sockets (Linux 6.10+), reported as CLOSE. doc/internals/sockdiag.md. */
 
 /* The census fast path: counts sockets per state (counts indexed by kernel
  * state number, TSC_TCP_MAX_STATES entries, added to, not cleared), reading

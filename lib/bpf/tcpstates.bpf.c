@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Kernel side of `tcpscope trace`: every TCP state change announced on the
+ * tracepoint sock:inet_sock_set_state, with the time spent in the old state
+ * (per-socket hash map, entry deleted when the socket closes), streamed
+ * through a ring buffer. Optional fentry/fexit programs close the tracepoint's
+ * blind spots: timewait sockets (inet_twsk_hashdance_schedule,
+ * tcp_timewait_state_process, inet_twsk_kill) and request sockets
+ * (inet_csk_reqsk_queue_hash_add/_drop). Without them, the TIME_WAIT hand-off
+ * is inferred from the socket at the tracepoint. CO-RE; event ABI in
+ * tcpstates.bpf.h. Modelled on libbpf-tools tcpstates/tcplife.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "tcpstates.bpf.h"
+
+#define AF_INET	    2
+#define AF_INET6    10
+#define IPPROTO_TCP 6
+
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_RECV	3
+#define TCP_FIN_WAIT2	5
+#define TCP_TIME_WAIT	6
+#define TCP_CLOSE	7
+#define TCP_LISTEN	10
+#define TCP_CLOSING	11
+
+/* Set by user space before load (open -> set rodata -> load -> attach). */
+const volatile __u32 filter_netns = 0; /* 0: every namespace */
+const volatile __u16 filter_port = 0;  /* 0: every port; else local or remote */
+const volatile __u8 have_fentry = 0;   /* the fentry programs are attached */
+
+/* What we remember about a full socket between two transitions. */
+struct sk_info {
+	__u64 ts;	  /* when it entered its current state */
+	__u64 birth;	  /* first sighting of the connection */
+	__u64 conn;	  /* connection id carried by every event */
+	__u8 tw_substate; /* set by the timewait hand-off (fentry) */
+	__u8 pad[7];
+};
+
+/* A timewait socket (keyed by its address). */
+struct tw_info {
+	__u64 ts;
+	__u64 birth;
+	__u64 conn;
+	__u8 substate; /* FIN_WAIT2 or TIME_WAIT */
+	__u8 pad[7];
+};
+
+/* A request socket, keyed by its addresses so the child can find it. */
+struct req_key {
+	__u32 netns;
+	__u16 family;
+	__u16 sport;
+	__u16 dport;
+	__u16 pad;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+struct req_info {
+	__u64 ts;
+	__u64 req;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct sk_info);
+} socks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct tw_info);
+} tws SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct req_key);
+	__type(value, struct req_info);
+} reqs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TSC_BPF_C_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &slot);
+
+	if (v)
+		*v += 1;
+}
+
+/* Addresses, ports and namespace of any socket flavour: full, timewait and
+ * request sockets all begin with struct sock_common. sport is the bound port
+ * (skc_num); callers with a better source overwrite it. */
+static __always_inline void fill_addrs(struct tsc_bpf_event *e, const struct sock_common *skc)
+{
+	e->family = BPF_CORE_READ(skc, skc_family);
+	e->sport = BPF_CORE_READ(skc, skc_num);
+	e->dport = __builtin_bswap16(BPF_CORE_READ(skc, skc_dport));
+	e->netns = BPF_CORE_READ(skc, skc_net.net, ns.inum);
+	if (e->family == AF_INET6) {
+		bpf_core_read(e->saddr, 16, &skc->skc_v6_rcv_saddr);
+		bpf_core_read(e->daddr, 16, &skc->skc_v6_daddr);
+	} else {
+		bpf_core_read(e->saddr, 4, &skc->skc_rcv_saddr);
+		bpf_core_read(e->daddr, 4, &skc->skc_daddr);
+	}
+}
+
+static __always_inline void fill_key(struct req_key *k, const struct tsc_bpf_event *e)
+{
+	k->netns = e->netns;
+	k->family = e->family;
+	k->sport = e->sport;
+	k->dport = e->dport;
+	__builtin_memcpy(k->saddr, e->saddr, 16);
+	__builtin_memcpy(k->daddr, e->daddr, 16);
+}
+
+static __always_inline bool wanted(const struct tsc_bpf_event *e)
+{
+	if (filter_netns && e->netns != filter_netns)
+		return false;
+	if (filter_port && e->sport != filter_port && e->dport != filter_port)
+		return false;
+	return true;
+}
+
+/* Copies the template into the ring buffer; a full buffer is counted. */
+static __always_inline void emit(const struct tsc_bpf_event *t)
+{
+	struct tsc_bpf_event *e;
+
+	if (!wanted(t))
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(TSC_BPF_C_RB_DROPPED);
+		return;
+	}
+	__builtin_memcpy(e, t, sizeof(*e));
+	bpf_ringbuf_submit(e, 0);
+	count(TSC_BPF_C_EVENTS);
+}
+
+static __always_inline void init_event(struct tsc_bpf_event *e, __u64 now)
+{
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = now;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* Without fentry: at FIN_WAIT2/CLOSING -> CLOSE with no socket error, the
+ * kernel has handed the connection to a timewait socket (tcp_time_wait()).
+ * CLOSING, or FIN_WAIT2 once the peer's FIN arrived (tcp_fin() sets
+ * SOCK_DONE; sk_shutdown is useless here, close() sets it), is TIME-WAIT;
+ * an orphan's FIN_WAIT2 before the peer's FIN stays FIN-WAIT-2. */
+static __always_inline __u8 infer_tw(const struct sock *sk, int old)
+{
+	unsigned long flags;
+
+	if (old != TCP_FIN_WAIT2 && old != TCP_CLOSING)
+		return 0;
+	if (BPF_CORE_READ(sk, sk_err))
+		return 0;
+	flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+	if (old == TCP_CLOSING ||
+	    (flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))))
+		return TCP_TIME_WAIT;
+	return TCP_FIN_WAIT2;
+}
+
+/* The timewait hand-off at X -> CLOSE. The tracepoint event is superseded
+ * (and says which state the timewait socket took over in); the RFC view
+ * shows X -> TIME_WAIT, or nothing while the endpoint is still in FIN-WAIT-2.
+ * The connection ends when the timewait socket dies: inet_twsk_kill (fentry)
+ * or, inferred, when user space no longer finds it in sock_diag. */
+static __always_inline void emit_tw_handoff(struct tsc_bpf_event *e, __u8 sub)
+{
+	e->flags |= TSC_BPF_F_SUPERSEDED;
+	e->flags &= ~TSC_BPF_F_END;
+	e->tw_substate = sub;
+	emit(e);
+	if (sub == TCP_FIN_WAIT2 && e->oldstate == TCP_FIN_WAIT2)
+		return;
+	e->newstate = sub;
+	e->tw_substate = 0;
+	e->method = have_fentry ? TSC_BPF_M_FENTRY : TSC_BPF_M_INFERRED;
+	e->flags &= ~(TSC_BPF_F_SUPERSEDED | TSC_BPF_F_BYTES);
+	e->flags |= TSC_BPF_F_RFC_ONLY;
+	emit(e);
+}
+
+static __always_inline void on_set_state(struct sock *sk, int old, int new)
+{
+	__u64 key = (__u64)(unsigned long)sk, now = bpf_ktime_get_ns();
+	struct tsc_bpf_event e;
+	struct sk_info *si, nsi = {};
+	__u8 tw = 0;
+
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return;
+	init_event(&e, now);
+	fill_addrs(&e, &sk->__sk_common);
+	/* like the tracepoint: inet_sport survives the unhash at close */
+	e.sport = __builtin_bswap16(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	e.oldstate = old;
+	e.newstate = new;
+	e.method = TSC_BPF_M_TRACEPOINT;
+	e.conn = key;
+	/* birth is known for a socket we see being created; (conn, birth)
+	 * identifies a connection even when the kernel reuses the address */
+	e.birth_ns = old == TCP_CLOSE ? now : 0;
+
+	si = bpf_map_lookup_elem(&socks, &key);
+	if (si) {
+		if (si->ts) {
+			e.span_ns = now - si->ts;
+			e.flags |= TSC_BPF_F_SPAN;
+		}
+		e.birth_ns = si->birth;
+		e.conn = si->conn;
+		tw = si->tw_substate;
+	} else if (old == TCP_LISTEN && new == TCP_SYN_RECV) {
+		/* the child of a listener: the SYN was seen at the request socket */
+		struct req_key k = {};
+		struct req_info *ri;
+
+		fill_key(&k, &e);
+		ri = bpf_map_lookup_elem(&reqs, &k);
+		if (ri) {
+			e.span_ns = now - ri->ts;
+			e.birth_ns = ri->ts;
+			e.conn = ri->req;
+			e.flags |= TSC_BPF_F_SUPERSEDED;
+			bpf_map_delete_elem(&reqs, &k);
+		}
+	}
+
+	if (new == TCP_CLOSE) {
+		struct tcp_sock *tp = (struct tcp_sock *)sk;
+
+		e.bytes_acked = BPF_CORE_READ(tp, bytes_acked);
+		e.bytes_received = BPF_CORE_READ(tp, bytes_received);
+		e.flags |= TSC_BPF_F_BYTES | TSC_BPF_F_END;
+		if (si)
+			bpf_map_delete_elem(&socks, &key);
+		if (!have_fentry)
+			tw = infer_tw(sk, old);
+		if (tw) {
+			emit_tw_handoff(&e, tw);
+			return;
+		}
+		emit(&e);
+		return;
+	}
+
+	nsi.ts = now;
+	nsi.birth = e.birth_ns;
+	nsi.conn = e.conn;
+	if (e.flags & TSC_BPF_F_SUPERSEDED)
+		nsi.ts = e.birth_ns; /* SYN-RECEIVED began at the SYN */
+	if (bpf_map_update_elem(&socks, &key, &nsi, BPF_ANY))
+		count(TSC_BPF_C_SK_FULL);
+	emit(&e);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tsc_set_state_btf, struct sock *sk, int oldstate, int newstate)
+{
+	on_set_state(sk, oldstate, newstate);
+	return 0;
+}
+
+/* Fallback when raw BTF tracepoints are unavailable (needs tracefs). */
+SEC("tracepoint/sock/inet_sock_set_state")
+int tsc_set_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	struct sock *sk = (struct sock *)BPF_CORE_READ(ctx, skaddr);
+
+	if (BPF_CORE_READ(ctx, protocol) != IPPROTO_TCP)
+		return 0;
+	on_set_state(sk, BPF_CORE_READ(ctx, oldstate), BPF_CORE_READ(ctx, newstate));
+	return 0;
+}
+
+/* tcp_time_wait() hands sk over to the timewait socket tw; tw_substate is the
+ * state it starts in (TIME_WAIT, or FIN_WAIT2 for an orphan). */
+SEC("fentry/inet_twsk_hashdance_schedule")
+int BPF_PROG(tsc_tw_start, struct inet_timewait_sock *tw, struct sock *sk)
+{
+	__u64 key = (__u64)(unsigned long)sk, twkey = (__u64)(unsigned long)tw;
+	__u64 now = bpf_ktime_get_ns();
+	struct tw_info ti = {};
+	struct sk_info *si;
+	__u8 sub = BPF_CORE_READ(tw, tw_substate);
+
+	ti.ts = now;
+	ti.birth = now;
+	ti.conn = key;
+	ti.substate = sub;
+	si = bpf_map_lookup_elem(&socks, &key);
+	if (si) {
+		si->tw_substate = sub;
+		ti.birth = si->birth;
+		ti.conn = si->conn;
+		if (sub == TCP_FIN_WAIT2)
+			ti.ts = si->ts; /* still the same FIN-WAIT-2 */
+	} else {
+		/* a socket older than the trace: remember the hand-off anyway */
+		struct sk_info nsi = { .conn = key, .tw_substate = sub };
+
+		if (bpf_map_update_elem(&socks, &key, &nsi, BPF_ANY))
+			count(TSC_BPF_C_SK_FULL);
+		ti.birth = 0;
+		if (sub == TCP_FIN_WAIT2)
+			ti.ts = 0;
+	}
+	if (bpf_map_update_elem(&tws, &twkey, &ti, BPF_ANY))
+		count(TSC_BPF_C_TW_FULL);
+	return 0;
+}
+
+/* An orphan's FIN_WAIT2 timewait socket receiving the peer's FIN moves to
+ * TIME_WAIT inside tcp_timewait_state_process(): compare after the call. */
+SEC("fexit/tcp_timewait_state_process")
+int BPF_PROG(tsc_tw_process, struct inet_timewait_sock *tw)
+{
+	__u64 twkey = (__u64)(unsigned long)tw, now;
+	struct tsc_bpf_event e;
+	struct tw_info *ti;
+	__u8 sub;
+
+	ti = bpf_map_lookup_elem(&tws, &twkey);
+	if (!ti)
+		return 0;
+	sub = BPF_CORE_READ(tw, tw_substate);
+	if (sub == ti->substate)
+		return 0;
+	now = bpf_ktime_get_ns();
+	init_event(&e, now);
+	fill_addrs(&e, &tw->__tw_common);
+	e.sport = __builtin_bswap16(BPF_CORE_READ(tw, tw_sport));
+	e.oldstate = ti->substate;
+	e.newstate = sub;
+	e.method = TSC_BPF_M_FENTRY;
+	e.flags = TSC_BPF_F_RFC_ONLY | TSC_BPF_F_SPAN;
+	e.span_ns = now - ti->ts;
+	e.birth_ns = ti->birth;
+	e.conn = ti->conn;
+	ti->substate = sub;
+	ti->ts = now;
+	emit(&e);
+	return 0;
+}
+
+/* The timewait socket dies (timer, reuse by a new connection, netns exit). */
+SEC("fentry/inet_twsk_kill")
+int BPF_PROG(tsc_tw_kill, struct inet_timewait_sock *tw)
+{
+	__u64 twkey = (__u64)(unsigned long)tw, now;
+	struct tsc_bpf_event e;
+	struct tw_info *ti;
+
+	ti = bpf_map_lookup_elem(&tws, &twkey);
+	if (!ti)
+		return 0;
+	now = bpf_ktime_get_ns();
+	init_event(&e, now);
+	fill_addrs(&e, &tw->__tw_common);
+	e.sport = __builtin_bswap16(BPF_CORE_READ(tw, tw_sport));
+	e.oldstate = ti->substate;
+	e.newstate = TCP_CLOSE;
+	e.method = TSC_BPF_M_FENTRY;
+	e.flags = TSC_BPF_F_RFC_ONLY | TSC_BPF_F_SPAN | TSC_BPF_F_END;
+	e.span_ns = now - ti->ts;
+	e.birth_ns = ti->birth;
+	e.conn = ti->conn;
+	bpf_map_delete_elem(&tws, &twkey);
+	emit(&e);
+	return 0;
+}
+
+/* A SYN created a request socket: the passive endpoint is SYN-RECEIVED now. */
+SEC("fentry/inet_csk_reqsk_queue_hash_add")
+int BPF_PROG(tsc_req_add, struct sock *sk, struct request_sock *req)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct tsc_bpf_event e;
+	struct req_key k = {};
+	struct req_info ri = {};
+
+	init_event(&e, now);
+	fill_addrs(&e, &req->__req_common);
+	e.oldstate = TCP_LISTEN;
+	e.newstate = TCP_SYN_RECV;
+	e.method = TSC_BPF_M_FENTRY;
+	e.flags = TSC_BPF_F_RFC_ONLY;
+	e.conn = (__u64)(unsigned long)req;
+	e.birth_ns = now;
+	fill_key(&k, &e);
+	ri.ts = now;
+	ri.req = e.conn;
+	if (bpf_map_update_elem(&reqs, &k, &ri, BPF_ANY))
+		count(TSC_BPF_C_REQ_FULL);
+	emit(&e);
+	return 0;
+}
+
+/* A request socket is unlinked. If no child took it over (the child's
+ * tracepoint deletes the entry first), the half-open connection died. */
+SEC("fentry/inet_csk_reqsk_queue_drop")
+int BPF_PROG(tsc_req_drop, struct sock *sk, struct request_sock *req)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct tsc_bpf_event e;
+	struct req_key k = {};
+	struct req_info *ri;
+
+	init_event(&e, now);
+	fill_addrs(&e, &req->__req_common);
+	fill_key(&k, &e);
+	ri = bpf_map_lookup_elem(&reqs, &k);
+	if (!ri || ri->req != (__u64)(unsigned long)req)
+		return 0;
+	e.oldstate = TCP_SYN_RECV;
+	e.newstate = TCP_CLOSE;
+	e.method = TSC_BPF_M_FENTRY;
+	e.flags = TSC_BPF_F_RFC_ONLY | TSC_BPF_F_SPAN | TSC_BPF_F_END;
+	e.span_ns = now - ri->ts;
+	e.birth_ns = ri->ts;
+	e.conn = ri->req;
+	bpf_map_delete_elem(&reqs, &k);
+	emit(&e);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

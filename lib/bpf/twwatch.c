@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The timewait watcher: where fentry cannot see timewait sockets, follow each
+ * one announced by a hand-off event through sock_diag dumps of its network
+ * namespace (timewait sockets report their substate, FIN_WAIT2 or TIME_WAIT).
+ * A substate change becomes FIN-WAIT-2 -> TIME-WAIT, a disappearance
+ * X -> CLOSED, both with method "inferred" and the poll time as timestamp.
+ * No namespace is held open between polls (a held socket would keep a
+ * deleted namespace, and its timewait sockets, alive).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpf/tcpstates.bpf.h"
+#include "bpf/trace.h"
+#include "sockdiag/sockdiag.h"
+#include "sys/netns.h"
+
+#define NS_CACHE 32
+
+struct tw_ent {
+	uint32_t netns;
+	int family;
+	uint8_t l[16], p[16];
+	uint16_t lp, pp;
+	uint8_t sub, cur;
+	bool seen;
+	uint64_t ts, conn, birth;
+	uint32_t pid;
+	char comm[17];
+};
+
+struct ns_path {
+	uint32_t ino;
+	char path[64];
+};
+
+#define IDX_BITS 12
+
+struct tsc_tw_watch {
+	struct tw_ent *ents;
+	uint32_t *next; /* hash chains over ents, rebuilt per poll */
+	uint32_t head[1u << IDX_BITS];
+	unsigned n, max;
+	uint64_t unwatched;
+	struct ns_path ns[NS_CACHE];
+	unsigned nns, ns_next;
+};
+
+struct tsc_tw_watch *tsc_tw_watch_new(unsigned max_entries)
+{
+	struct tsc_tw_watch *w;
+
+	if (!max_entries || max_entries > (1u << 20)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->ents = calloc(max_entries, sizeof(*w->ents));
+	w->next = calloc(max_entries, sizeof(*w->next));
+	if (!w->ents || !w->next) {
+		free(w->ents);
+		free(w->next);
+		free(w);
+		errno = ENOMEM;
+		return NULL;
+	}
+	w->max = max_entries;
+	return w;
+}
+
+void tsc_tw_watch_free(struct tsc_tw_watch *w)
+{
+	if (!w)
+		return;
+	free(w->ents);
+	free(w->next);
+	free(w);
+}
+
+static unsigned idx_of(uint32_t netns, uint16_t lp, uint16_t pp)
+{
+	uint32_t h = (netns ^ ((uint32_t)lp << 16 | pp)) * 0x9e3779b1u;
+
+	return h >> (32 - IDX_BITS);
+}
+
+/* Chains of entries by (netns, ports); UINT32_MAX ends a chain. */
+static void build_index(struct tsc_tw_watch *w)
+{
+	memset(w->head, 0xff, sizeof(w->head));
+	for (uint32_t i = 0; i < w->n; i++) {
+		unsigned k = idx_of(w->ents[i].netns, w->ents[i].lp, w->ents[i].pp);
+
+		w->next[i] = w->head[k];
+		w->head[k] = i;
+	}
+}
+
+int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
+{
+	struct tw_ent *e;
+
+	if (!ev->tw_substate)
+		return -EINVAL;
+	if (w->n >= w->max) {
+		w->unwatched++;
+		return -ENOSPC;
+	}
+	e = &w->ents[w->n++];
+	memset(e, 0, sizeof(*e));
+	e->netns = ev->netns;
+	e->family = ev->family;
+	memcpy(e->l, ev->saddr, 16);
+	memcpy(e->p, ev->daddr, 16);
+	e->lp = ev->sport;
+	e->pp = ev->dport;
+	e->sub = ev->tw_substate;
+	e->conn = ev->conn;
+	e->birth = ev->birth_ns;
+	/* a FIN-WAIT-2 hand-off continues the FIN-WAIT-2 that began earlier */
+	e->ts = ev->tw_substate == TSC_TCP_FIN_WAIT2 && ev->has_span ? ev->ts_ns - ev->span_ns
+								     : ev->ts_ns;
+	e->pid = ev->pid;
+	memcpy(e->comm, ev->comm, sizeof(e->comm));
+	return 0;
+}
+
+unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2)
+{
+	bool fw2 = false;
+
+	for (unsigned i = 0; i < w->n; i++)
+		fw2 = fw2 || w->ents[i].sub == TSC_TCP_FIN_WAIT2;
+	if (ret_fin_wait2)
+		*ret_fin_wait2 = fw2;
+	return w->n;
+}
+
+uint64_t tsc_tw_watch_unwatched(const struct tsc_tw_watch *w)
+{
+	return w->unwatched;
+}
+
+static bool path_has_ino(const char *path, uint32_t ino)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (uint32_t)st.st_ino == ino;
+}
+
+static void remember(struct tsc_tw_watch *w, uint32_t ino, const char *path)
+{
+	struct ns_path *p = &w->ns[w->nns < NS_CACHE ? w->nns++ : w->ns_next++ % NS_CACHE];
+
+	p->ino = ino;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+}
+
+/* A path naming the namespace with this inode: cached, ours, a named one
+ * (/var/run/netns), or a process's. Returns 0 or -ENOENT. */
+static int find_ns(struct tsc_tw_watch *w, uint32_t ino, char *path, size_t n)
+{
+	static const char *const dirs[] = { TSC_NETNS_RUN_DIR, "/proc" };
+	struct dirent *d;
+
+	for (unsigned i = 0; i < w->nns; i++)
+		if (w->ns[i].ino == ino && path_has_ino(w->ns[i].path, ino)) {
+			snprintf(path, n, "%s", w->ns[i].path);
+			return 0;
+		}
+	snprintf(path, n, "/proc/self/ns/net");
+	if (path_has_ino(path, ino))
+		return 0;
+	for (unsigned k = 0; k < TSC_ARRAY_SIZE(dirs); k++) {
+		DIR *dir = opendir(dirs[k]);
+		bool found = false;
+
+		if (!dir)
+			continue;
+		while (!found && (d = readdir(dir))) {
+			if (d->d_name[0] == '.' ||
+			    (k == 1 && (d->d_name[0] < '0' || d->d_name[0] > '9')))
+				continue;
+			snprintf(path, n, k ? "/proc/%s/ns/net" : "%s/%s", k ? d->d_name : dirs[k],
+				 d->d_name);
+			found = path_has_ino(path, ino);
+		}
+		closedir(dir);
+		if (found) {
+			remember(w, ino, path);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* A sock_diag handle inside the namespace at path; the thread returns to its
+ * own namespace before this returns. */
+static struct tsc_sockdiag *open_in(const char *path, int *ret_err)
+{
+	struct tsc_sockdiag *h = NULL;
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1;
+
+	*ret_err = 0;
+	if (self < 0) {
+		*ret_err = -errno;
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		*ret_err = -errno;
+		goto out;
+	}
+	h = tsc_sockdiag_new();
+	if (!h)
+		*ret_err = -errno;
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* cannot happen with the rights that let us in; never stay there */
+		tsc_sockdiag_free(h);
+		h = NULL;
+		*ret_err = -errno;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	close(self);
+	return h;
+}
+
+struct dump_ctx {
+	struct tsc_tw_watch *w;
+	uint32_t netns;
+};
+
+static int on_tw(const struct tsc_sock *s, void *arg)
+{
+	struct dump_ctx *c = arg;
+	size_t alen = s->family == AF_INET6 ? 16 : 4;
+
+	if (s->timer != TSC_TIMER_TIMEWAIT)
+		return 0; /* a full socket in FIN_WAIT2 */
+
+	for (uint32_t i = c->w->head[idx_of(c->netns, s->lport, s->pport)]; i != UINT32_MAX;
+	     i = c->w->next[i]) {
+		struct tw_ent *e = &c->w->ents[i];
+
+		if (e->netns != c->netns || e->family != s->family || e->lp != s->lport ||
+		    e->pp != s->pport || memcmp(e->l, s->local, alen) ||
+		    memcmp(e->p, s->peer, alen))
+			continue;
+		e->seen = true;
+		e->cur = s->state;
+	}
+	return 0;
+}
+
+static int report(const struct tw_ent *e, uint8_t new, uint64_t now, tsc_trace_event_fn fn,
+		  void *arg)
+{
+	struct tsc_trace_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts_ns = now;
+	ev.conn = e->conn;
+	ev.span_ns = now > e->ts ? now - e->ts : 0;
+	ev.has_span = e->ts != 0;
+	ev.birth_ns = e->birth;
+	ev.pid = e->pid;
+	ev.netns = e->netns;
+	ev.sport = e->lp;
+	ev.dport = e->pp;
+	ev.family = e->family;
+	ev.old = e->sub;
+	ev.new = new;
+	ev.method = TSC_BPF_M_INFERRED;
+	ev.flags = TSC_BPF_F_RFC_ONLY | (ev.has_span ? TSC_BPF_F_SPAN : 0) |
+		   (new == TSC_TCP_CLOSE ? TSC_BPF_F_END : 0);
+	memcpy(ev.saddr, e->l, 16);
+	memcpy(ev.daddr, e->p, 16);
+	memcpy(ev.comm, e->comm, sizeof(ev.comm));
+	return fn(&ev, arg);
+}
+
+/* One namespace: dump its timewait sockets and settle its entries. A
+ * namespace that no longer exists took its timewait sockets with it. */
+static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_trace_event_fn fn,
+		   void *arg)
+{
+	/* the kernel filters timewait sockets by their substate */
+	struct tsc_sockdiag_query q = { .states = TSC_TCPF(TSC_TCP_TIME_WAIT) |
+						  TSC_TCPF(TSC_TCP_FIN_WAIT2),
+					.ipv4 = true,
+					.ipv6 = true };
+	struct dump_ctx c = { w, netns };
+	struct tsc_sockdiag *h = NULL;
+	char path[PATH_MAX];
+	int r = 0, n = 0;
+
+	if (find_ns(w, netns, path, sizeof(path)) == 0) {
+		h = open_in(path, &r);
+		if (!h)
+			return r;
+		long d = tsc_sockdiag_dump(h, &q, on_tw, &c);
+		tsc_sockdiag_free(h);
+		if (d < 0)
+			return (int)d;
+	}
+	for (unsigned i = 0; i < w->n; i++) {
+		struct tw_ent *e = &w->ents[i];
+
+		if (e->netns != netns)
+			continue;
+		if (!e->seen) {
+			r = report(e, TSC_TCP_CLOSE, now, fn, arg);
+			e->netns = 0; /* settled: compacted away below */
+		} else if (e->cur != e->sub && e->cur == TSC_TCP_TIME_WAIT) {
+			r = report(e, TSC_TCP_TIME_WAIT, now, fn, arg);
+			e->sub = e->cur;
+			e->ts = now;
+		}
+		e->seen = false;
+		n++;
+		if (r < 0)
+			return r;
+	}
+	return n;
+}
+
+int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_fn fn, void *arg)
+{
+	uint32_t done[NS_CACHE];
+	unsigned ndone = 0, j = 0;
+	int r = 0;
+
+	build_index(w);
+	for (unsigned i = 0; i < w->n && r >= 0; i++) {
+		uint32_t ns = w->ents[i].netns;
+		bool seen = false;
+
+		for (unsigned k = 0; k < ndone; k++)
+			seen = seen || done[k] == ns;
+		if (!ns || seen)
+			continue;
+		if (ndone < NS_CACHE)
+			done[ndone++] = ns;
+		r = poll_ns(w, ns, now_ns, fn, arg);
+		if (r == -EPERM || r == -ENOENT) {
+			/* cannot look inside: stop following its sockets */
+			for (unsigned k = 0; k < w->n; k++)
+				if (w->ents[k].netns == ns) {
+					w->ents[k].netns = 0;
+					w->unwatched++;
+				}
+			r = 0;
+		}
+	}
+	for (unsigned i = 0; i < w->n; i++)
+		if (w->ents[i].netns)
+			w->ents[j++] = w->ents[i];
+	w->n = j;
+	return r < 0 ? r : 0;
+}

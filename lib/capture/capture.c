@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libpcap wrapper (see capture.h). Errors are reported with libpcap's own
+ * words; for files the byte offset of a failed record read comes from the
+ * stdio position of pcap_file().
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pcap/pcap.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "core/buf.h"
+
+struct tsc_capture {
+	pcap_t *p;
+	pcap_dumper_t *d;
+	bool nano, offline;
+};
+
+static void set_err(char *errbuf, const char *msg)
+{
+	if (errbuf)
+		snprintf(errbuf, TSC_CAPTURE_ERRBUF, "%s", msg);
+}
+
+struct tsc_capture *tsc_capture_open_live(const struct tsc_capture_live_opts *o, char *errbuf)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	struct tsc_capture *c = calloc(1, sizeof(*c));
+	const char *dev = o->iface;
+	pcap_if_t *all = NULL;
+	int r;
+
+	if (!c)
+		return NULL;
+	if (!dev) {
+		if (pcap_findalldevs(&all, eb) < 0 || !all) {
+			set_err(errbuf, all ? eb : "no suitable device found");
+			goto fail;
+		}
+		dev = all->name;
+	}
+	c->p = pcap_create(dev, eb);
+	if (!c->p) {
+		set_err(errbuf, eb);
+		goto fail;
+	}
+	c->nano = o->nano;
+	(void)pcap_set_snaplen(c->p, o->snaplen ? o->snaplen : 262144);
+	(void)pcap_set_promisc(c->p, o->promisc);
+	(void)pcap_set_timeout(c->p, 100);
+	if (o->immediate)
+		(void)pcap_set_immediate_mode(c->p, 1);
+	if (o->buffer_kib)
+		(void)pcap_set_buffer_size(c->p, o->buffer_kib * 1024);
+	if (o->nano)
+		(void)pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
+	r = pcap_activate(c->p);
+	if (r < 0) {
+		if (r == PCAP_ERROR_NO_SUCH_DEVICE || r == PCAP_ERROR_PERM_DENIED ||
+		    r == PCAP_ERROR_IFACE_NOT_UP || r == PCAP_ERROR)
+			snprintf(errbuf, TSC_CAPTURE_ERRBUF, "%s: %s", dev, pcap_geterr(c->p));
+		else
+			snprintf(errbuf, TSC_CAPTURE_ERRBUF, "%s: %s", dev, pcap_statustostr(r));
+		if (r == PCAP_ERROR_NO_SUCH_DEVICE && !pcap_geterr(c->p)[0])
+			snprintf(errbuf, TSC_CAPTURE_ERRBUF, "%s: No such device exists", dev);
+		errno = r == PCAP_ERROR_PERM_DENIED ? EPERM : ENODEV;
+		goto fail_keep;
+	}
+	if (all)
+		pcap_freealldevs(all);
+	return c;
+fail:
+	errno = EINVAL;
+fail_keep:
+	if (all)
+		pcap_freealldevs(all);
+	tsc_capture_close(c);
+	return NULL;
+}
+
+struct tsc_capture *tsc_capture_open_file(const char *path, bool nano, char *errbuf)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	struct tsc_capture *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->nano = nano;
+	c->offline = true;
+	c->p = pcap_open_offline_with_tstamp_precision(
+		path, nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, eb);
+	if (!c->p) {
+		set_err(errbuf, eb);
+		free(c);
+		errno = EINVAL;
+		return NULL;
+	}
+	return c;
+}
+
+void tsc_capture_close(struct tsc_capture *c)
+{
+	if (!c)
+		return;
+	if (c->d)
+		pcap_dump_close(c->d);
+	if (c->p)
+		pcap_close(c->p);
+	free(c);
+}
+
+int tsc_capture_set_filter(struct tsc_capture *c, const char *expr, char *errbuf)
+{
+	struct bpf_program prog;
+
+	if (!expr || !*expr)
+		return 0;
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		set_err(errbuf, pcap_geterr(c->p));
+		return -EINVAL;
+	}
+	if (pcap_setfilter(c->p, &prog) < 0) {
+		set_err(errbuf, pcap_geterr(c->p));
+		pcap_freecode(&prog);
+		return -EINVAL;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+int tsc_capture_linktype(const struct tsc_capture *c)
+{
+	return pcap_datalink(c->p);
+}
+
+const char *tsc_capture_linktype_name(const struct tsc_capture *c)
+{
+	const char *n = pcap_datalink_val_to_name(pcap_datalink(c->p));
+
+	return n ? n : "?";
+}
+
+const char *tsc_capture_linktype_desc(const struct tsc_capture *c)
+{
+	const char *n = pcap_datalink_val_to_description_or_dlt(pcap_datalink(c->p));
+
+	return n ? n : "?";
+}
+
+int tsc_capture_snaplen(const struct tsc_capture *c)
+{
+	return pcap_snapshot(c->p);
+}
+
+int tsc_capture_loop(struct tsc_capture *c, uint64_t count, tsc_capture_cb cb, void *arg,
+		     char *errbuf, long long *ret_offset)
+{
+	uint64_t n = 0;
+
+	*ret_offset = -1;
+	for (;;) {
+		FILE *f = c->offline ? pcap_file(c->p) : NULL;
+		long long start = f ? (long long)ftello(f) : -1;
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int r;
+
+		if (count && n >= count)
+			return 0;
+		r = pcap_next_ex(c->p, &h, &data);
+		if (r == 0)
+			continue; /* live timeout */
+		if (r == PCAP_ERROR_BREAK)
+			return c->offline ? 0 : 1;
+		if (r == PCAP_ERROR) {
+			/* the record that failed starts where the last one ended */
+			set_err(errbuf, pcap_geterr(c->p));
+			*ret_offset = start;
+			return -EIO;
+		}
+		if (r != 1)
+			return -EIO;
+		n++;
+		if (cb(arg, (int64_t)h->ts.tv_sec, (uint32_t)h->ts.tv_usec, data, h->caplen,
+		       h->len))
+			return 1;
+	}
+}
+
+void tsc_capture_breakloop(struct tsc_capture *c)
+{
+	pcap_breakloop(c->p);
+}
+
+int tsc_capture_stats(struct tsc_capture *c, uint64_t *ret_recv, uint64_t *ret_drop,
+		      uint64_t *ret_ifdrop)
+{
+	struct pcap_stat st;
+
+	if (pcap_stats(c->p, &st) < 0)
+		return -EINVAL;
+	*ret_recv = st.ps_recv;
+	*ret_drop = st.ps_drop;
+	*ret_ifdrop = st.ps_ifdrop;
+	return 0;
+}
+
+int tsc_capture_dump_open(struct tsc_capture *c, const char *path, char *errbuf)
+{
+	if (c->d)
+		pcap_dump_close(c->d);
+	c->d = pcap_dump_open(c->p, path);
+	if (!c->d) {
+		set_err(errbuf, pcap_geterr(c->p));
+		return -EIO;
+	}
+	return 0;
+}
+
+int tsc_capture_dump(struct tsc_capture *c, int64_t sec, uint32_t frac, const uint8_t *data,
+		     uint32_t caplen, uint32_t len, bool flush)
+{
+	struct pcap_pkthdr h;
+	FILE *f;
+
+	if (!c->d)
+		return -EBADF;
+	h.ts.tv_sec = (time_t)sec;
+	h.ts.tv_usec = (suseconds_t)frac;
+	h.caplen = caplen;
+	h.len = len;
+	pcap_dump((u_char *)c->d, &h, data);
+	f = pcap_dump_file(c->d);
+	if (ferror(f))
+		return errno ? -errno : -EIO;
+	if (flush && pcap_dump_flush(c->d) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int tsc_capture_dump_close(struct tsc_capture *c)
+{
+	int r = 0;
+
+	if (!c->d)
+		return 0;
+	if (pcap_dump_flush(c->d) < 0 || ferror(pcap_dump_file(c->d)))
+		r = errno ? -errno : -EIO;
+	/* pcap_dump_close() fcloses: a failing close (NFS, full disk) is lost, so
+	 * flush above is the check that matters */
+	pcap_dump_close(c->d);
+	c->d = NULL;
+	return r;
+}
+
+int tsc_capture_drop_privs(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw)
+		return -ENOENT;
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		return -errno;
+	return 0;
+}
+
+int tsc_capture_list_devices(char **ret, char *errbuf)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all = NULL;
+	struct tsc_buf b;
+	int i = 1;
+
+	if (pcap_findalldevs(&all, eb) < 0) {
+		set_err(errbuf, eb);
+		return -EIO;
+	}
+	tsc_buf_init(&b, 0);
+	for (pcap_if_t *d = all; d; d = d->next, i++) {
+		tsc_buf_printf(&b, "%d.%s", i, d->name);
+		if (d->description)
+			tsc_buf_printf(&b, " (%s)", d->description);
+		tsc_buf_printf(&b, " [%s%s%s]\n", (d->flags & PCAP_IF_UP) ? "Up" : "",
+			       (d->flags & PCAP_IF_RUNNING) ? ", Running" : "",
+			       (d->flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+	}
+	pcap_freealldevs(all);
+	(void)tsc_buf_str(&b);
+	if (tsc_buf_error(&b)) {
+		tsc_buf_release(&b);
+		return -ENOMEM;
+	}
+	*ret = b.p ? b.p : strdup("");
+	return 0;
+}

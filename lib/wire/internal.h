@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared between lib/wire's printers: the printer object, the per-packet
+ * print state, and the formatting helpers (addresses, numbers, hex dumps).
+ */
+#ifndef TSC_WIRE_INTERNAL_H
+#define TSC_WIRE_INTERNAL_H
+
+#include "wire/wire.h"
+
+struct tsc__seq_entry {
+	uint8_t used, v6;
+	uint32_t port; /* sport << 16 | dport of the canonical direction */
+	uint8_t src[16], dst[16];
+	uint32_t seq, ack;
+	uint64_t stamp; /* last use, for eviction */
+};
+
+struct tsc__ifname {
+	uint32_t index;
+	char name[17];
+};
+
+struct tsc_wire_printer {
+	struct tsc_wire_opts o;
+	/* relative sequence numbers: a bounded open-addressing table */
+	struct tsc__seq_entry *seq;
+	uint32_t seq_cap;
+	uint64_t seq_clock, seq_evicted;
+	/* timestamps */
+	bool have_prev, have_first;
+	int64_t prev_sec, first_sec;
+	uint32_t prev_frac, first_frac;
+	/* SLL2 interface names */
+	struct tsc__ifname ifn[16];
+	unsigned ifn_next;
+};
+
+/* Per-packet print state. stop plays the part of tcpdump's longjmp: once a
+ * truncation marker is printed nothing else of the packet is. */
+struct tsc__pr {
+	struct tsc_wire_printer *p;
+	const struct tsc_wire_opts *o;
+	struct tsc_buf *b;
+	bool stop;
+};
+
+void tsc__trunc(struct tsc__pr *pr, const char *proto);
+void tsc__invalid(struct tsc__pr *pr);
+void tsc__put_ip4(struct tsc_buf *b, const uint8_t *a);
+void tsc__put_ip6(struct tsc_buf *b, const uint8_t *a);
+void tsc__put_mac(struct tsc_buf *b, const uint8_t *a, size_t n);
+void tsc__put_u(struct tsc_buf *b, uint64_t v);
+void tsc__put_hex(struct tsc_buf *b, uint64_t v, int width); /* lowercase, no 0x */
+void tsc__hex_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size_t len);
+void tsc__hex_ascii_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size_t len);
+void tsc__ascii_print(struct tsc_buf *b, const uint8_t *p, size_t len);
+void tsc__put_char_vis(struct tsc_buf *b, uint8_t c); /* tcpdump's fn_print_char */
+
+/* layer printers; length = declared length handed down */
+void tsc__ether_type_print(struct tsc__pr *pr, uint16_t type, struct tsc_cur c, uint32_t length);
+void tsc__ip4_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length);
+void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length);
+void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length);
+
+/* What a transport printer knows about the network layer below it. */
+struct tsc__l3 {
+	int ver;			/* 4 or 6 */
+	const struct tsc_wire_ip4 *ip4; /* ver 4 */
+	const struct tsc_wire_ip6 *ip6; /* ver 6 */
+	uint8_t nh;			/* the protocol field that led here */
+	uint8_t ph_dst[16];		/* pseudo-header destination (after routing) */
+	bool fragmented;
+};
+
+void tsc__tcp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
+		    const struct tsc__l3 *l3);
+void tsc__udp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
+		    const struct tsc__l3 *l3);
+void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
+		     const struct tsc__l3 *l3);
+void tsc__icmp6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
+		      const struct tsc__l3 *l3);
+/* Pseudo-header checksum for TCP/UDP/ICMPv6 over seg (length len). */
+uint16_t tsc__l4_cksum(const struct tsc__l3 *l3, struct tsc_cur seg, uint32_t len, uint8_t proto);
+const char *tsc__ipproto_name(uint8_t p);
+/* tcpdump's in_cksum_shouldbe(): the value the checksum field should hold. */
+static inline uint16_t tsc__cksum_shouldbe(uint16_t sum, uint16_t computed)
+{
+	uint32_t s = (uint32_t)sum + computed;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+#endif

@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The packet printer: timestamp, link layer, network dispatch and the
+ * -x/-X/-A dumps, formatting tcpdump 4.99.3's output into a tsc_buf.
+ * Timestamps use a UTC offset computed once by the caller (no per-packet
+ * localtime); civil dates are computed here (Howard Hinnant's days_from_civil
+ * inverse). Relative TCP sequence state lives in the printer (print-tcp.c).
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire/internal.h"
+
+#define SEQ_TABLE_DEFAULT 65536u
+
+struct tsc_wire_printer *tsc_wire_printer_new(const struct tsc_wire_opts *opts)
+{
+	struct tsc_wire_printer *p = calloc(1, sizeof(*p));
+	uint32_t cap = opts->seq_table_max ? opts->seq_table_max : SEQ_TABLE_DEFAULT;
+
+	if (!p)
+		return NULL;
+	p->o = *opts;
+	p->seq_cap = cap;
+	p->seq = calloc(cap, sizeof(*p->seq));
+	if (!p->seq) {
+		free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+void tsc_wire_printer_free(struct tsc_wire_printer *p)
+{
+	if (!p)
+		return;
+	free(p->seq);
+	free(p);
+}
+
+uint64_t tsc_wire_printer_seq_evictions(const struct tsc_wire_printer *p)
+{
+	return p->seq_evicted;
+}
+
+/* ---- timestamps ---- */
+
+static void put_2(struct tsc_buf *b, unsigned v)
+{
+	tsc_buf_putc(b, (char)('0' + v / 10 % 10));
+	tsc_buf_putc(b, (char)('0' + v % 10));
+}
+
+static void put_frac(struct tsc_buf *b, uint32_t frac, bool nano)
+{
+	char tmp[21];
+	size_t n = tsc_fmt_u64(tmp, frac);
+	size_t width = nano ? 9 : 6;
+
+	tsc_buf_putc(b, '.');
+	for (size_t i = n; i < width; i++)
+		tsc_buf_putc(b, '0');
+	tsc_buf_put(b, tmp, n);
+}
+
+static void put_hms(struct tsc_buf *b, uint64_t secs_of_day_or_more)
+{
+	uint64_t s = secs_of_day_or_more;
+
+	if (s / 3600 >= 100)
+		tsc__put_u(b, s / 3600);
+	else
+		put_2(b, (unsigned)(s / 3600));
+	tsc_buf_putc(b, ':');
+	put_2(b, (unsigned)(s / 60 % 60));
+	tsc_buf_putc(b, ':');
+	put_2(b, (unsigned)(s % 60));
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	uint64_t doe = (uint64_t)(z - era * 146097);
+	uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	uint64_t mp = (5 * doy + 2) / 153;
+
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static void put_delta(struct tsc_buf *b, int64_t s1, uint32_t f1, int64_t s0, uint32_t f0,
+		      bool nano)
+{
+	int64_t unit = nano ? 1000000000 : 1000000;
+	int64_t d = (s1 - s0) * unit + ((int64_t)f1 - (int64_t)f0);
+
+	tsc_buf_putc(b, d < 0 ? '-' : ' ');
+	if (d < 0)
+		d = -d;
+	put_hms(b, (uint64_t)(d / unit));
+	put_frac(b, (uint32_t)(d % unit), nano);
+}
+
+static void print_ts(struct tsc_wire_printer *p, struct tsc_buf *b, int64_t sec, uint32_t frac)
+{
+	const struct tsc_wire_opts *o = &p->o;
+	int64_t local = sec + o->utc_offset;
+	int64_t days = (local >= 0 ? local : local - 86399) / 86400;
+	uint64_t sod = (uint64_t)(local - days * 86400);
+
+	switch (o->ts_mode) {
+	case TSC_TS_NONE:
+		return;
+	case TSC_TS_UNIX:
+		if (sec < 0) {
+			tsc_buf_putc(b, '-');
+			tsc__put_u(b, (uint64_t)-sec);
+		} else {
+			tsc__put_u(b, (uint64_t)sec);
+		}
+		put_frac(b, frac, o->nano);
+		break;
+	case TSC_TS_DELTA:
+		if (!p->have_prev) {
+			p->prev_sec = sec;
+			p->prev_frac = frac;
+			p->have_prev = true;
+		}
+		put_delta(b, sec, frac, p->prev_sec, p->prev_frac, o->nano);
+		p->prev_sec = sec;
+		p->prev_frac = frac;
+		break;
+	case TSC_TS_SINCE_FIRST:
+		if (!p->have_first) {
+			p->first_sec = sec;
+			p->first_frac = frac;
+			p->have_first = true;
+		}
+		put_delta(b, sec, frac, p->first_sec, p->first_frac, o->nano);
+		break;
+	case TSC_TS_DATE: {
+		int64_t y;
+		unsigned m, d;
+
+		civil_from_days(days, &y, &m, &d);
+		tsc__put_u(b, (uint64_t)(y < 0 ? 0 : y));
+		tsc_buf_putc(b, '-');
+		put_2(b, m);
+		tsc_buf_putc(b, '-');
+		put_2(b, d);
+		tsc_buf_putc(b, ' ');
+		put_hms(b, sod);
+		put_frac(b, frac, o->nano);
+		break;
+	}
+	default:
+		put_hms(b, sod);
+		put_frac(b, frac, o->nano);
+		break;
+	}
+	tsc_buf_putc(b, ' ');
+}
+
+/* ---- link layer ---- */
+
+static const char *ethertype_name(uint16_t t)
+{
+	switch (t) {
+	case TSC_ETH_IPV4:
+		return "IPv4";
+	case TSC_ETH_ARP:
+		return "ARP";
+	case TSC_ETH_IPV6:
+		return "IPv6";
+	case TSC_ETH_VLAN:
+		return "802.1Q";
+	case TSC_ETH_QINQ:
+		return "802.1Q-QinQ";
+	case 0x9100:
+		return "802.1Q-9100";
+	case 0x9200:
+		return "802.1Q-9200";
+	case 0x8035:
+		return "Reverse ARP";
+	case 0x8847:
+		return "MPLS unicast";
+	case 0x8848:
+		return "MPLS multicast";
+	case 0x8863:
+		return "PPPoE D";
+	case 0x8864:
+		return "PPPoE S";
+	case 0x888e:
+		return "EAPOL";
+	case 0x88cc:
+		return "LLDP";
+	case 0x9000:
+		return "Loopback";
+	default:
+		return "Unknown";
+	}
+}
+
+static void put_ethertype(struct tsc_buf *b, uint16_t t)
+{
+	tsc_buf_puts(b, "ethertype ");
+	tsc_buf_puts(b, ethertype_name(t));
+	tsc_buf_puts(b, " (0x");
+	tsc__put_hex(b, t, 4);
+	tsc_buf_putc(b, ')');
+}
+
+static void eth_header_print(struct tsc__pr *pr, const struct tsc_wire_link *l, uint32_t wirelen)
+{
+	struct tsc_buf *b = pr->b;
+
+	tsc__put_mac(b, l->src, 6);
+	tsc_buf_puts(b, " > ");
+	tsc__put_mac(b, l->dst, 6);
+	tsc_buf_puts(b, ", ");
+	if (l->outer_type <= 1500) {
+		tsc_buf_puts(b, "802.3");
+	} else {
+		put_ethertype(b, l->outer_type);
+	}
+	tsc_buf_puts(b, ", length ");
+	tsc__put_u(b, wirelen);
+	tsc_buf_puts(b, ": ");
+}
+
+void tsc__ether_type_print(struct tsc__pr *pr, uint16_t type, struct tsc_cur c, uint32_t length)
+{
+	switch (type) {
+	case TSC_ETH_IPV4:
+		tsc__ip4_print(pr, c, length);
+		return;
+	case TSC_ETH_IPV6:
+		tsc__ip6_print(pr, c, length);
+		return;
+	case TSC_ETH_ARP:
+		tsc__arp_print(pr, c, length);
+		return;
+	default:
+		break;
+	}
+	if (!pr->o->xflag && !pr->o->Xflag && !pr->o->Aflag)
+		tsc__hex_ascii_print(pr->b, "\n\t", c.p, c.len);
+}
+
+static void ether_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct tsc_cur c,
+			uint32_t wirelen)
+{
+	uint32_t length = wirelen >= l->hdrlen ? wirelen - l->hdrlen : 0;
+	bool known = l->ethertype == TSC_ETH_IPV4 || l->ethertype == TSC_ETH_IPV6 ||
+		     l->ethertype == TSC_ETH_ARP;
+
+	if (pr->o->eflag || (!known && !l->vlan_trunc))
+		eth_header_print(pr, l, wirelen);
+	if (pr->o->eflag) {
+		for (unsigned i = 0; i < l->nvlan; i++) {
+			uint16_t tci = l->vlan[i].tci;
+			uint16_t next = i + 1 < l->nvlan ? l->vlan[i + 1].tpid : l->ethertype;
+
+			tsc_buf_puts(pr->b, "vlan ");
+			tsc__put_u(pr->b, tci & 0x0fff);
+			tsc_buf_puts(pr->b, ", p ");
+			tsc__put_u(pr->b, tci >> 13);
+			if (tci & 0x1000)
+				tsc_buf_puts(pr->b, ", DEI");
+			tsc_buf_puts(pr->b, ", ");
+			if (next > 1500) {
+				put_ethertype(pr->b, next);
+				tsc_buf_puts(pr->b, ", ");
+			}
+		}
+	}
+	if (l->vlan_trunc) {
+		tsc__trunc(pr, "vlan");
+		return;
+	}
+	if (l->macsec)
+		length = length >= 16 ? length - 16 : 0; /* the ICV is not payload */
+	(void)tsc_cur_skip(&c, l->hdrlen);
+	tsc__ether_type_print(pr, l->ethertype, c, length);
+}
+
+static const char *sll_pkttype(uint16_t t)
+{
+	switch (t) {
+	case 0:
+		return "In";
+	case 1:
+		return "B";
+	case 2:
+		return "M";
+	case 3:
+		return "P";
+	case 4:
+		return "Out";
+	default:
+		return "?";
+	}
+}
+
+static void pad_right(struct tsc_buf *b, const char *s, size_t w)
+{
+	size_t n = strlen(s);
+
+	tsc_buf_put(b, s, n);
+	for (; n < w; n++)
+		tsc_buf_putc(b, ' ');
+}
+
+static void pad_left(struct tsc_buf *b, const char *s, size_t w)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = n; i < w; i++)
+		tsc_buf_putc(b, ' ');
+	tsc_buf_put(b, s, n);
+}
+
+static const char *ifname_lookup(struct tsc_wire_printer *p, uint32_t index)
+{
+	char name[IF_NAMESIZE + 1];
+
+	for (unsigned i = 0; i < TSC_ARRAY_SIZE(p->ifn); i++)
+		if (p->ifn[i].index == index && p->ifn[i].name[0])
+			return p->ifn[i].name;
+	struct tsc__ifname *e = &p->ifn[p->ifn_next++ % TSC_ARRAY_SIZE(p->ifn)];
+
+	e->index = index;
+	if (!if_indextoname(index, name))
+		memcpy(name, "?", 2);
+	name[IF_NAMESIZE] = '\0';
+	memcpy(e->name, name, sizeof(e->name) - 1);
+	e->name[sizeof(e->name) - 1] = '\0';
+	return e->name;
+}
+
+static void sll_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct tsc_cur c,
+		      uint32_t wirelen)
+{
+	struct tsc_buf *b = pr->b;
+	uint32_t length = wirelen >= l->hdrlen ? wirelen - l->hdrlen : 0;
+
+	if (l->linktype == TSC_LINK_SLL2) {
+		pad_right(b, ifname_lookup(pr->p, l->ifindex), 5);
+		tsc_buf_putc(b, ' ');
+		pad_right(b, sll_pkttype(l->pkttype), 3);
+		tsc_buf_putc(b, ' ');
+	}
+	if (pr->o->eflag) {
+		if (l->linktype == TSC_LINK_SLL2) {
+			tsc_buf_puts(b, "ifindex ");
+			tsc__put_u(b, l->ifindex);
+			tsc_buf_putc(b, ' ');
+		} else {
+			pad_left(b, sll_pkttype(l->pkttype), 3);
+			tsc_buf_putc(b, ' ');
+		}
+		if (l->halen == 6) {
+			tsc__put_mac(b, l->src, 6);
+			tsc_buf_putc(b, ' ');
+		}
+		if (!pr->o->qflag) {
+			put_ethertype(b, l->ethertype);
+			tsc_buf_puts(b, ", length ");
+			tsc__put_u(b, wirelen);
+			tsc_buf_puts(b, ": ");
+		}
+	}
+	(void)tsc_cur_skip(&c, l->hdrlen);
+	tsc__ether_type_print(pr, l->ethertype, c, length);
+}
+
+static const char *bsd_af_name(uint32_t af)
+{
+	switch (af) {
+	case 2:
+		return "IPv4";
+	case 24:
+	case 28:
+	case 30:
+		return "IPv6";
+	case 7:
+		return "ISO";
+	case 16:
+		return "Appletalk";
+	case 23:
+		return "IPX";
+	default:
+		return "Unknown";
+	}
+}
+
+static void null_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct tsc_cur c,
+		       uint32_t wirelen)
+{
+	uint32_t length = wirelen >= 4 ? wirelen - 4 : 0;
+
+	if (pr->o->eflag) {
+		tsc_buf_puts(pr->b, "AF ");
+		tsc_buf_puts(pr->b, bsd_af_name(l->af));
+		tsc_buf_puts(pr->b, " (");
+		tsc__put_u(pr->b, l->af);
+		tsc_buf_puts(pr->b, "), length ");
+		tsc__put_u(pr->b, wirelen);
+		tsc_buf_puts(pr->b, ": ");
+	}
+	(void)tsc_cur_skip(&c, 4);
+	if (l->af == 2)
+		tsc__ip4_print(pr, c, length);
+	else if (l->af == 24 || l->af == 28 || l->af == 30)
+		tsc__ip6_print(pr, c, length);
+	else if (!pr->o->xflag && !pr->o->Xflag && !pr->o->Aflag)
+		tsc__hex_ascii_print(pr->b, "\n\t", c.p, c.len);
+}
+
+static void raw_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t wirelen)
+{
+	uint8_t v;
+
+	if (pr->o->eflag)
+		tsc_buf_puts(pr->b, "ip: ");
+	if (wirelen < 1) {
+		tsc_buf_puts(pr->b, "truncated-ip ");
+		tsc__put_u(pr->b, wirelen);
+		return;
+	}
+	if (!tsc_cur_peek_u8(&c, 0, &v)) {
+		tsc__trunc(pr, "ipN");
+		return;
+	}
+	if ((v & 0xf0) == 0x40) {
+		tsc__ip4_print(pr, c, wirelen);
+	} else if ((v & 0xf0) == 0x60) {
+		tsc__ip6_print(pr, c, wirelen);
+	} else {
+		tsc_buf_puts(pr->b, "unknown ip ");
+		tsc__put_u(pr->b, v >> 4);
+	}
+}
+
+static void link_trunc(struct tsc__pr *pr, uint32_t linktype)
+{
+	switch (linktype) {
+	case TSC_LINK_ETHERNET:
+		tsc__trunc(pr, "ether");
+		break;
+	case TSC_LINK_SLL:
+		tsc__trunc(pr, "sll");
+		break;
+	case TSC_LINK_SLL2:
+		tsc__trunc(pr, "sll2");
+		break;
+	default:
+		tsc__trunc(pr, "null");
+		break;
+	}
+}
+
+static uint32_t dispatch(struct tsc__pr *pr, uint32_t linktype, struct tsc_cur c, uint32_t wirelen)
+{
+	struct tsc_wire_link l;
+	enum tsc_decode r = tsc_wire_link_decode(linktype, c, &l);
+
+	if (r == TSC_DECODE_BAD) {
+		tsc_buf_puts(pr->b, "[unsupported link-type ");
+		tsc__put_u(pr->b, linktype);
+		tsc_buf_putc(pr->b, ']');
+		return 0;
+	}
+	if (r == TSC_DECODE_TRUNC && !l.vlan_trunc) {
+		link_trunc(pr, linktype);
+		return (uint32_t)c.len;
+	}
+	switch (linktype) {
+	case TSC_LINK_ETHERNET:
+		ether_print(pr, &l, c, wirelen);
+		break;
+	case TSC_LINK_SLL:
+	case TSC_LINK_SLL2:
+		sll_print(pr, &l, c, wirelen);
+		break;
+	case TSC_LINK_NULL:
+	case TSC_LINK_LOOP:
+		null_print(pr, &l, c, wirelen);
+		break;
+	default:
+		raw_print(pr, c, wirelen);
+		break;
+	}
+	return l.hdrlen;
+}
+
+void tsc_wire_print_packet(struct tsc_wire_printer *p, struct tsc_buf *out, uint32_t linktype,
+			   int64_t ts_sec, uint32_t ts_frac, const uint8_t *data, uint32_t caplen,
+			   uint32_t wirelen)
+{
+	struct tsc__pr pr = { .p = p, .o = &p->o, .b = out };
+	struct tsc_cur c = tsc_cur_make(data, caplen);
+	uint32_t hdrlen;
+
+	print_ts(p, out, ts_sec, ts_frac);
+	hdrlen = dispatch(&pr, linktype, c, wirelen);
+	if (p->o.Xflag) {
+		if (p->o.Xflag > 1)
+			tsc__hex_ascii_print(out, "\n\t", data, caplen);
+		else if (caplen > hdrlen)
+			tsc__hex_ascii_print(out, "\n\t", data + hdrlen, caplen - hdrlen);
+	} else if (p->o.xflag) {
+		if (p->o.xflag > 1)
+			tsc__hex_print(out, "\n\t", data, caplen);
+		else if (caplen > hdrlen)
+			tsc__hex_print(out, "\n\t", data + hdrlen, caplen - hdrlen);
+	} else if (p->o.Aflag) {
+		if (caplen > hdrlen)
+			tsc__ascii_print(out, data + hdrlen, caplen - hdrlen);
+	}
+	tsc_buf_putc(out, '\n');
+}
