@@ -22,7 +22,6 @@ NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 # TSC_TCPF_ALL plus bit 13 (bound-inactive), as tsc_sockdiag_dump sends it
 STATES_ALL = 0x0ffe | (1 << 13)
-EXT_INFO_CONG_MEM = (1 << (2 - 1)) | (1 << (4 - 1)) | (1 << (1 - 1))  # INFO, CONG, MEMINFO
 EXT_INFO_CONG_MEM = (1 << 1) | (1 << 3) | (1 << 6)  # INFO=2, CONG=4, SKMEMINFO=7
 
 
