@@ -240,7 +240,10 @@ static void text_flag(struct tsc_buf *b, const struct tsc_ref_flag *f)
 
 static void sysctl_range(const struct tsc_sysctl_fact *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%lld..%lld %s%s", (long long)f->min, (long long)f->max, f->unit,
+	bool unitless = !strcmp(f->unit, "mode") || !strcmp(f->unit, "boolean");
+
+	snprintf(buf, len, "%lld..%lld%s%s%s", (long long)f->min, (long long)f->max,
+		 unitless ? "" : " ", unitless ? "" : f->unit,
 		 f->format == TSC_SYSCTL_PAIR	  ? " (two values, low <= high)"
 		 : f->format == TSC_SYSCTL_TRIPLE ? " (three values, ascending)"
 						  : "");

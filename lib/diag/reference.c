@@ -783,7 +783,8 @@ static void consider(struct nearest *n, const char *name)
 	if (!name || !*name)
 		return;
 	d = distance(n->query, name);
-	if (d < n->bestd) {
+	/* a suggestion must keep something of what was typed */
+	if (d < n->bestd && d < strlen(n->query)) {
 		n->bestd = d;
 		n->best = name;
 	}

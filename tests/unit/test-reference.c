@@ -454,6 +454,8 @@ static void test_nearest_and_kinds(void **state)
 	assert_null(tsc_ref_nearest("ECONNREFUSD", TSC_REF_FLAG));
 	assert_null(tsc_ref_nearest("zzzzzzzzzzzz", TSC_REF_NONE));
 	assert_null(tsc_ref_nearest("", TSC_REF_NONE));
+	assert_null(tsc_ref_nearest("-", TSC_REF_NONE));
+	assert_null(tsc_ref_nearest("xy", TSC_REF_NONE));
 
 	assert_int_equal(tsc_ref_kind_parse("state"), TSC_REF_STATE);
 	assert_int_equal(tsc_ref_kind_parse("States"), TSC_REF_STATE);
