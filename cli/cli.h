@@ -14,9 +14,9 @@
 #include "core/buf.h"
 
 /* Exit codes (STYLE 3.3): check has its own documented codes. */
-#define TSC_EXIT_OK	 0
-#define TSC_EXIT_FAIL	 1
-#define TSC_EXIT_USAGE	 2
+#define TSC_EXIT_OK    0
+#define TSC_EXIT_FAIL  1
+#define TSC_EXIT_USAGE 2
 
 struct tsc_ctx {
 	const char *netns; /* global -N/--netns, entered before the command runs */
@@ -25,7 +25,7 @@ struct tsc_ctx {
 };
 
 enum tsc_cmd_flags {
-	TSC_CMD_NETLINK = 1 << 0,      /* talks to the kernel over netlink */
+	TSC_CMD_NETLINK = 1 << 0, /* talks to the kernel over netlink */
 	TSC_CMD_NEED_NET_ADMIN = 1 << 1,
 	TSC_CMD_LONG_RUNNING = 1 << 2, /* dispatcher installs SIGINT/SIGTERM handlers */
 	TSC_CMD_NO_NETNS = 1 << 3,     /* handles --netns itself */

@@ -227,9 +227,10 @@ static int print_groups(struct states_run *r, struct tsc_buf *b, struct tsc_json
 	for (long i = 0; i < n; i++)
 		for (unsigned st = 0; st < TSC_TCP_MAX_STATES; st++)
 			used[st] |= g[i].counts[st] != 0;
-	tsc_buf_printf(b, "\n%-24s %8s", r->by == TSC_CENSUS_BY_PORT     ? "LOCAL PORT"
-					 : r->by == TSC_CENSUS_BY_REMOTE ? "REMOTE ADDRESS"
-									 : "PROCESS",
+	tsc_buf_printf(b, "\n%-24s %8s",
+		       r->by == TSC_CENSUS_BY_PORT     ? "LOCAL PORT"
+		       : r->by == TSC_CENSUS_BY_REMOTE ? "REMOTE ADDRESS"
+						       : "PROCESS",
 		       "TOTAL");
 	for (size_t i = 0; i < 11; i++)
 		if (used[tsc_tcp_state_order[i]])
@@ -400,7 +401,8 @@ static int parse_by(const char *arg, enum tsc_census_by *ret)
 	else if (!strcmp(arg, "process"))
 		*ret = TSC_CENSUS_BY_PROCESS;
 	else
-		return tsc_usage_error("unknown breakdown '%s' (valid: port, remote, process)", arg);
+		return tsc_usage_error("unknown breakdown '%s' (valid: port, remote, process)",
+				       arg);
 	return 0;
 }
 

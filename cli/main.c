@@ -21,13 +21,16 @@ static int cmd_help(int argc, char **argv, struct tsc_ctx *ctx);
 static int cmd_version(int argc, char **argv, struct tsc_ctx *ctx);
 
 static const struct tsc_cmd cmds[] = {
-	{ "sockets", cmd_sockets, TSC_CMD_NETLINK, "list TCP sockets from the kernel (ss/netstat/lsof)" },
-	{ "states", cmd_states, TSC_CMD_NETLINK | TSC_CMD_LONG_RUNNING, "count sockets per TCP state, by port/remote/process" },
+	{ "sockets", cmd_sockets, TSC_CMD_NETLINK,
+	  "list TCP sockets from the kernel (ss/netstat/lsof)" },
+	{ "states", cmd_states, TSC_CMD_NETLINK | TSC_CMD_LONG_RUNNING,
+	  "count sockets per TCP state, by port/remote/process" },
 	{ "lab", cmd_lab, TSC_CMD_NEED_NET_ADMIN | TSC_CMD_LONG_RUNNING | TSC_CMD_NO_NETNS,
 	  "real connections in all 11 states, in private network namespaces" },
 	{ "trace", cmd_trace, TSC_CMD_LONG_RUNNING | TSC_CMD_NO_NETNS,
 	  "live TCP state transitions from the kernel (eBPF), --life, --summary" },
-	{ "capture", cmd_capture, TSC_CMD_LONG_RUNNING, "capture and print packets like tcpdump (libpcap)" },
+	{ "capture", cmd_capture, TSC_CMD_LONG_RUNNING,
+	  "capture and print packets like tcpdump (libpcap)" },
 	{ "explain", cmd_explain, 0, "the TCP reference: states, diagram, flags, sysctls, errnos" },
 	{ "help", cmd_help, TSC_CMD_NO_NETNS, "show help for tcpscope or a command" },
 	{ "version", cmd_version, TSC_CMD_NO_NETNS, "print the version" },

@@ -17,8 +17,8 @@ struct tsc_sockopts {
 	struct tsc_sockdiag_query q;
 	struct tsc_sock_filter f;
 	enum tsc_source source;
-	uint32_t states;      /* from --state, 0 = not given */
-	bool all, listening;  /* -a, -l */
+	uint32_t states;     /* from --state, 0 = not given */
+	bool all, listening; /* -a, -l */
 	bool only4, only6;
 	const char *netns;
 };

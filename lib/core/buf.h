@@ -19,11 +19,11 @@ typedef int (*tsc_buf_sink_fn)(void *arg, const char *p, size_t n);
 struct tsc_buf {
 	char *p;
 	size_t len, cap;
-	size_t max;	  /* ceiling on cap; 0 = 64 MiB */
-	size_t flush_at;  /* with a sink: flush when len reaches this */
+	size_t max;	 /* ceiling on cap; 0 = 64 MiB */
+	size_t flush_at; /* with a sink: flush when len reaches this */
 	tsc_buf_sink_fn sink;
 	void *sink_arg;
-	int err;	  /* first error, sticky (-ENOMEM, -E2BIG, sink's) */
+	int err; /* first error, sticky (-ENOMEM, -E2BIG, sink's) */
 };
 
 void tsc_buf_init(struct tsc_buf *b, size_t max);

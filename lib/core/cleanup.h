@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define TSC_MUST_CHECK __attribute__((warn_unused_result))
+#define _cleanup_(f)	  __attribute__((cleanup(f)))
+#define TSC_MUST_CHECK	  __attribute__((warn_unused_result))
 #define TSC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline void tsc_freep(void *p)

@@ -42,7 +42,6 @@ bool tsc_prefix_match(const struct tsc_prefix *p, int family, const uint8_t *add
 /* Splits "a,b,c" in place-free fashion: calls fn for every non-empty item.
  * Stops and returns fn's negative result; otherwise 0. Items longer than 63
  * bytes return -ENAMETOOLONG. */
-TSC_MUST_CHECK int tsc_parse_list(const char *s, int (*fn)(const char *item, void *arg),
-				  void *arg);
+TSC_MUST_CHECK int tsc_parse_list(const char *s, int (*fn)(const char *item, void *arg), void *arg);
 
 #endif

@@ -28,12 +28,12 @@ enum tsc_tcp_state {
 	TSC_TCP_MAX_STATES = 13,
 };
 
-#define TSC_TCPF(s)	  (1u << (s))
-#define TSC_TCPF_ALL	  0x0ffeu /* states 1..11 */
+#define TSC_TCPF(s)  (1u << (s))
+#define TSC_TCPF_ALL 0x0ffeu /* states 1..11 */
 /* ss's groups (iproute2 ss.c): minisockets are SYN-RECV requests and TIME-WAIT. */
-#define TSC_TCPF_BUCKET	  (TSC_TCPF(TSC_TCP_SYN_RECV) | TSC_TCPF(TSC_TCP_TIME_WAIT))
-#define TSC_TCPF_BIG	  (TSC_TCPF_ALL & ~TSC_TCPF_BUCKET)
-#define TSC_TCPF_CONNECTED                                                                        \
+#define TSC_TCPF_BUCKET (TSC_TCPF(TSC_TCP_SYN_RECV) | TSC_TCPF(TSC_TCP_TIME_WAIT))
+#define TSC_TCPF_BIG	(TSC_TCPF_ALL & ~TSC_TCPF_BUCKET)
+#define TSC_TCPF_CONNECTED \
 	(TSC_TCPF_ALL & ~(TSC_TCPF(TSC_TCP_LISTEN) | TSC_TCPF(TSC_TCP_CLOSE) | TSC_TCPF_BUCKET))
 #define TSC_TCPF_SYNCHRONIZED (TSC_TCPF_CONNECTED & ~TSC_TCPF(TSC_TCP_SYN_SENT))
 

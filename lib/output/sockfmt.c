@@ -120,9 +120,9 @@ static void row_extras(struct tsc_buf *b, const struct tsc_sock *s,
 	if ((flags & TSC_SOCKFMT_MEM) && s->has_mem) {
 		const struct tsc_skmem *m = &s->mem;
 
-		tsc_buf_printf(b, "\n\t skmem:(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)", m->rmem_alloc,
-			       m->rcvbuf, m->wmem_alloc, m->sndbuf, m->fwd_alloc, m->wmem_queued,
-			       m->optmem, m->backlog, m->drops);
+		tsc_buf_printf(b, "\n\t skmem:(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)",
+			       m->rmem_alloc, m->rcvbuf, m->wmem_alloc, m->sndbuf, m->fwd_alloc,
+			       m->wmem_queued, m->optmem, m->backlog, m->drops);
 	}
 	if ((flags & TSC_SOCKFMT_INFO) && s->has_info) {
 		const struct tsc_tcpinfo *t = &s->info;
@@ -134,7 +134,8 @@ static void row_extras(struct tsc_buf *b, const struct tsc_sock *s,
 		if (t->snd_ssthresh < 0xffff)
 			tsc_buf_printf(b, " ssthresh:%u", t->snd_ssthresh);
 		tsc_buf_printf(b, " bytes_sent:%llu bytes_acked:%llu bytes_received:%llu",
-			       (unsigned long long)t->bytes_sent, (unsigned long long)t->bytes_acked,
+			       (unsigned long long)t->bytes_sent,
+			       (unsigned long long)t->bytes_acked,
 			       (unsigned long long)t->bytes_received);
 		tsc_buf_printf(b, " retrans:%u/%u lost:%u unacked:%u", t->retransmits,
 			       t->total_retrans, t->lost, t->unacked);

@@ -25,12 +25,12 @@ enum tsc_census_by {
 
 /* Group key; zeroed before filling, compared bytewise. */
 struct tsc_census_key {
-	uint8_t family;	   /* BY_REMOTE */
+	uint8_t family; /* BY_REMOTE */
 	uint8_t pad;
-	uint16_t port;	   /* BY_PORT (local port) */
-	int32_t pid;	   /* BY_PROCESS; 0 = no owner (timewait, requests, orphans) */
-	uint8_t addr[16];  /* BY_REMOTE */
-	char comm[16];	   /* BY_PROCESS */
+	uint16_t port;	  /* BY_PORT (local port) */
+	int32_t pid;	  /* BY_PROCESS; 0 = no owner (timewait, requests, orphans) */
+	uint8_t addr[16]; /* BY_REMOTE */
+	char comm[16];	  /* BY_PROCESS */
 };
 
 struct tsc_census_group {

@@ -143,15 +143,15 @@ static void test_state_names(void **state)
 		const char *name;
 		int st;
 	} cases[] = {
-		{ "ESTABLISHED", 1 }, { "established", 1 }, { "ESTAB", 1 },
-		{ "SYN_SENT", 2 },    { "syn-sent", 2 },    { "SYN_RECV", 3 },
+		{ "ESTABLISHED", 1 }, { "established", 1 },  { "ESTAB", 1 },
+		{ "SYN_SENT", 2 },    { "syn-sent", 2 },     { "SYN_RECV", 3 },
 		{ "syn-recv", 3 },    { "SYN-RECEIVED", 3 }, { "FIN_WAIT1", 4 },
-		{ "fin-wait-1", 4 },  { "FIN-WAIT-1", 4 },  { "FIN_WAIT2", 5 },
-		{ "fin-wait-2", 5 },  { "TIME_WAIT", 6 },   { "time-wait", 6 },
-		{ "CLOSE", 7 },	      { "closed", 7 },	    { "CLOSED", 7 },
-		{ "CLOSE_WAIT", 8 },  { "close-wait", 8 },  { "LAST_ACK", 9 },
-		{ "last-ack", 9 },    { "LISTEN", 10 },	    { "listening", 10 },
-		{ "CLOSING", 11 },    { "closing", 11 },    { "1", 1 },
+		{ "fin-wait-1", 4 },  { "FIN-WAIT-1", 4 },   { "FIN_WAIT2", 5 },
+		{ "fin-wait-2", 5 },  { "TIME_WAIT", 6 },    { "time-wait", 6 },
+		{ "CLOSE", 7 },	      { "closed", 7 },	     { "CLOSED", 7 },
+		{ "CLOSE_WAIT", 8 },  { "close-wait", 8 },   { "LAST_ACK", 9 },
+		{ "last-ack", 9 },    { "LISTEN", 10 },	     { "listening", 10 },
+		{ "CLOSING", 11 },    { "closing", 11 },     { "1", 1 },
 		{ "11", 11 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -295,10 +295,10 @@ static void test_hash(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cursor_reads), cmocka_unit_test(test_cursor_copy_min),
+		cmocka_unit_test(test_cursor_reads),  cmocka_unit_test(test_cursor_copy_min),
 		cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_prefix),
-		cmocka_unit_test(test_state_names), cmocka_unit_test(test_state_groups),
-		cmocka_unit_test(test_buf), cmocka_unit_test(test_buf_sink),
+		cmocka_unit_test(test_state_names),   cmocka_unit_test(test_state_groups),
+		cmocka_unit_test(test_buf),	      cmocka_unit_test(test_buf_sink),
 		cmocka_unit_test(test_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

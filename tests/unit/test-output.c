@@ -56,8 +56,9 @@ static void test_json_writer(void **state)
 	tsc_json_str(&j, "z", NULL);
 	tsc_json_double(&j, "d", 1.25, 2);
 	tsc_json_obj_end(&j);
-	assert_string_equal(tsc_buf_str(&b),
-			    "{\"s\":\"x\",\"a\":[1,-2,{}],\"t\":true,\"n\":null,\"z\":null,\"d\":1.25}");
+	assert_string_equal(
+		tsc_buf_str(&b),
+		"{\"s\":\"x\",\"a\":[1,-2,{}],\"t\":true,\"n\":null,\"z\":null,\"d\":1.25}");
 	tsc_buf_release(&b);
 }
 
@@ -107,8 +108,8 @@ static void test_ms_timer(void **state)
 		uint32_t ms;
 		const char *out;
 	} cases[] = {
-		{ 0, "0ms" },	      { 200, "200ms" },	     { 1200, "1.200ms" },
-		{ 59000, "59sec" },   { 61500, "1min1sec" }, { 600000, "10min" },
+		{ 0, "0ms" },	    { 200, "200ms" },	   { 1200, "1.200ms" },
+		{ 59000, "59sec" }, { 61500, "1min1sec" }, { 600000, "10min" },
 	};
 	struct tsc_buf b;
 
@@ -132,10 +133,11 @@ static void test_sock_json(void **state)
 	tsc_buf_init(&b, 0);
 	tsc_json_init(&j, &b, false);
 	tsc_sockfmt_json(&j, &s, NULL, 0, 0);
-	assert_string_equal(tsc_buf_str(&b),
-			    "{\"state\":\"CLOSE-WAIT\",\"family\":\"ipv6\",\"local_addr\":\"fd00::1\","
-			    "\"local_port\":443,\"peer_addr\":\"fd00::2\",\"peer_port\":50000,"
-			    "\"recv_q\":0,\"send_q\":0}");
+	assert_string_equal(
+		tsc_buf_str(&b),
+		"{\"state\":\"CLOSE-WAIT\",\"family\":\"ipv6\",\"local_addr\":\"fd00::1\","
+		"\"local_port\":443,\"peer_addr\":\"fd00::2\",\"peer_port\":50000,"
+		"\"recv_q\":0,\"send_q\":0}");
 	tsc_buf_release(&b);
 }
 
@@ -183,12 +185,11 @@ static void test_filter(void **state)
 	f.sport = 80;
 	assert_false(tsc_sock_filter_match(&f, &s));
 	memset(&f, 0, sizeof(f));
-	assert_int_equal(tsc_sock_filter_add_prefixes(&f, true, "198.51.100.0/24,192.0.2.0/24",
-						      bad, sizeof(bad)),
+	assert_int_equal(tsc_sock_filter_add_prefixes(&f, true, "198.51.100.0/24,192.0.2.0/24", bad,
+						      sizeof(bad)),
 			 0);
 	assert_true(tsc_sock_filter_match(&f, &s));
-	assert_int_equal(tsc_sock_filter_add_prefixes(&f, false, "fd00::/8", bad, sizeof(bad)),
-			 0);
+	assert_int_equal(tsc_sock_filter_add_prefixes(&f, false, "fd00::/8", bad, sizeof(bad)), 0);
 	assert_false(tsc_sock_filter_match(&f, &s)); /* local is IPv4, prefix IPv6 */
 	assert_int_equal(tsc_sock_filter_add_prefixes(&f, false, "10.0.0.0/33", bad, sizeof(bad)),
 			 -EINVAL);
