@@ -4,6 +4,8 @@ BUILD       ?= build
 CHECK_BUILD ?= build-check
 MESON_OPTS  ?=
 PREFIX      ?= /usr/local
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 300
 
 .PHONY: all deps build check demo bench install fuzz format format-check clean
 
@@ -32,6 +34,10 @@ demo: build
 
 bench: build
 	bench/run.sh $(BUILD)
+
+# libFuzzer targets built with clang in $(FUZZ_BUILD), FUZZ_SECONDS each.
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 install: build
 	meson install -C $(BUILD)

@@ -44,8 +44,11 @@ int cmd_sockets(int argc, char **argv, struct tsc_ctx *ctx);
 int cmd_states(int argc, char **argv, struct tsc_ctx *ctx);
 int cmd_lab(int argc, char **argv, struct tsc_ctx *ctx);
 int cmd_explain(int argc, char **argv, struct tsc_ctx *ctx);
+int cmd_tune(int argc, char **argv, struct tsc_ctx *ctx);
 int cmd_trace(int argc, char **argv, struct tsc_ctx *ctx);
 int cmd_capture(int argc, char **argv, struct tsc_ctx *ctx);
+int cmd_flows(int argc, char **argv, struct tsc_ctx *ctx);
+int cmd_check(int argc, char **argv, struct tsc_ctx *ctx);
 
 /* Messages on stderr, git style: "error: ...", lowercase, no final period. */
 void tsc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

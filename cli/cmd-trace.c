@@ -355,8 +355,18 @@ static int on_event(const struct tsc_trace_event *ev, void *arg)
 		return 0;
 	if (o->netns_ino && ev->netns != o->netns_ino)
 		return 0;
+	if (tr->tw) {
+		int r = tsc_tw_watch_reused(tr->tw, ev, on_event, tr);
+
+		if (r < 0)
+			return r;
+	}
 	if (tr->tw && ev->tw_substate && ev->method == TSC_BPF_M_TRACEPOINT)
 		(void)tsc_tw_watch_add(tr->tw, ev); /* full: counted */
+	if (tr->tw && ev->method == TSC_BPF_M_SYNACK)
+		(void)tsc_tw_watch_add_request(tr->tw, ev);
+	if (tr->tw && (ev->flags & TSC_BPF_F_SUPERSEDED) && ev->old == TSC_TCP_LISTEN)
+		tsc_tw_watch_child(tr->tw, ev); /* the request's child took over */
 	if (tr->agg && tsc_trace_agg_add(tr->agg, ev, &life) == 1 && o->life &&
 	    (!o->has_pid || life.pid == o->pid)) {
 		print_life(tr, &life);
@@ -687,8 +697,9 @@ int cmd_trace(int argc, char **argv, struct tsc_ctx *ctx)
 			tsc_warning("cannot follow timewait sockets: %s", strerror(errno));
 	}
 	fprintf(stderr, "tracing TCP state changes (%s)... Ctrl-C to stop\n",
-		tsc_trace_features(t) & TSC_TRACE_FEAT_FENTRY
-			? "tracepoint + fentry"
+		tsc_trace_features(t) & TSC_TRACE_FEAT_FENTRY ? "tracepoint + fentry"
+		: tsc_trace_features(t) & TSC_TRACE_FEAT_SYNACK
+			? "tracepoint, timewait inferred via sock_diag, request sockets by their SYN-ACKs"
 			: "tracepoint, timewait inferred via sock_diag");
 	print_header(&tr);
 	r = run_loop(&tr, t);

@@ -31,7 +31,10 @@ static const struct tsc_cmd cmds[] = {
 	  "live TCP state transitions from the kernel (eBPF), --life, --summary" },
 	{ "capture", cmd_capture, TSC_CMD_LONG_RUNNING,
 	  "capture and print packets like tcpdump (libpcap)" },
+	{ "check", cmd_check, TSC_CMD_NETLINK | TSC_CMD_LONG_RUNNING | TSC_CMD_NO_NETNS, "diagnose TCP: findings with evidence and fixes (Nagios plugin too)" },
 	{ "explain", cmd_explain, 0, "the TCP reference: states, diagram, flags, sysctls, errnos" },
+	{ "tune", cmd_tune, TSC_CMD_NO_NETNS, "sysctl advice from observed state; --emit, --apply, --revert" },
+	{ "flows", cmd_flows, TSC_CMD_LONG_RUNNING, "TCP connections rebuilt from packets: states, trouble, ladder" },
 	{ "help", cmd_help, TSC_CMD_NO_NETNS, "show help for tcpscope or a command" },
 	{ "version", cmd_version, TSC_CMD_NO_NETNS, "print the version" },
 };

@@ -3,8 +3,9 @@
  * A trace session: opens the tcpstates skeleton, sets its read-only filters,
  * loads and attaches it, then drains the ring buffer into a callback. The
  * attach strategy is probed, best first: raw BTF tracepoint plus fentry
- * (blind spots closed), raw BTF tracepoint alone (TIME_WAIT inferred), the
- * classic tracepoint (needs tracefs). libbpf 1.1 API (libbpf 1.0 error mode).
+ * (blind spots closed), raw BTF tracepoints alone (TIME_WAIT inferred,
+ * request sockets seen by their SYN-ACKs), the classic tracepoint (needs
+ * tracefs). libbpf 1.1 API (libbpf 1.0 error mode).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 {
 	struct tcpstates_bpf *s;
 	bool fentry = feat & TSC_TRACE_FEAT_FENTRY, btf = feat & TSC_TRACE_FEAT_TP_BTF;
+	bool synack = feat & TSC_TRACE_FEAT_SYNACK;
 	struct bpf_program *fprogs[5];
 	struct bpf_link **flinks[5];
 	int r;
@@ -75,12 +77,22 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	bpf_program__set_autoload(s->progs.tsc_set_state_tp, !btf);
 	for (size_t i = 0; i < TSC_ARRAY_SIZE(fprogs); i++)
 		bpf_program__set_autoload(fprogs[i], fentry);
+	/* without fentry, request sockets are seen by their SYN-ACKs */
+	bpf_program__set_autoload(s->progs.tsc_synack_xmit, synack);
+	bpf_program__set_autoload(s->progs.tsc_synack_rexmit, synack);
 	r = tcpstates_bpf__load(s);
 	if (r < 0)
 		goto out;
 	/* fentry first, so the tracepoint never sees a hand-off unannounced */
 	for (size_t i = 0; fentry && i < TSC_ARRAY_SIZE(fprogs); i++) {
 		r = attach_prog(fprogs[i], flinks[i]);
+		if (r < 0)
+			goto out;
+	}
+	if (synack) {
+		r = attach_prog(s->progs.tsc_synack_xmit, &s->links.tsc_synack_xmit);
+		if (r == 0)
+			r = attach_prog(s->progs.tsc_synack_rexmit, &s->links.tsc_synack_rexmit);
 		if (r < 0)
 			goto out;
 	}
@@ -114,6 +126,7 @@ struct tsc_trace *tsc_trace_new(const struct tsc_trace_opts *opts, tsc_trace_eve
 {
 	static const unsigned plans[] = {
 		TSC_TRACE_FEAT_TP_BTF | TSC_TRACE_FEAT_FENTRY,
+		TSC_TRACE_FEAT_TP_BTF | TSC_TRACE_FEAT_SYNACK,
 		TSC_TRACE_FEAT_TP_BTF,
 		TSC_TRACE_FEAT_TRACEPOINT,
 	};
@@ -142,7 +155,7 @@ struct tsc_trace *tsc_trace_new(const struct tsc_trace_opts *opts, tsc_trace_eve
 			break;
 		/* a failing fentry plan (no trampolines, not permitted) only
 		 * means the blind spots are inferred: go on with the next */
-		if (!(plans[i] & TSC_TRACE_FEAT_FENTRY) && !first)
+		if (!(plans[i] & (TSC_TRACE_FEAT_FENTRY | TSC_TRACE_FEAT_SYNACK)) && !first)
 			first = r;
 		if (r == -ENOMEM)
 			break;

@@ -28,6 +28,7 @@
 #define TCP_CLOSE	7
 #define TCP_LISTEN	10
 #define TCP_CLOSING	11
+#define TCP_NEW_SYN_RECV 12
 
 /* Set by user space before load (open -> set rodata -> load -> attach). */
 const volatile __u32 filter_netns = 0; /* 0: every namespace */
@@ -87,8 +88,9 @@ struct {
 	__type(value, struct tw_info);
 } tws SEC(".maps");
 
+/* LRU: without fentry a request socket's death is not seen in the kernel */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct req_key);
 	__type(value, struct req_info);
@@ -402,29 +404,67 @@ int BPF_PROG(tsc_tw_kill, struct inet_timewait_sock *tw)
 	return 0;
 }
 
-/* A SYN created a request socket: the passive endpoint is SYN-RECEIVED now. */
-SEC("fentry/inet_csk_reqsk_queue_hash_add")
-int BPF_PROG(tsc_req_add, struct sock *sk, struct request_sock *req)
+/* A request socket exists: the passive endpoint is SYN-RECEIVED since its
+ * SYN arrived. Reported once per request socket (the map remembers it; a
+ * SYN-ACK retransmission finds it there). */
+static __always_inline void note_request(struct request_sock *req, __u8 method)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct tsc_bpf_event e;
 	struct req_key k = {};
-	struct req_info ri = {};
+	struct req_info ri = {}, *old;
 
 	init_event(&e, now);
 	fill_addrs(&e, &req->__req_common);
+	fill_key(&k, &e);
+	old = bpf_map_lookup_elem(&reqs, &k);
+	if (old && old->req == (__u64)(unsigned long)req)
+		return;
 	e.oldstate = TCP_LISTEN;
 	e.newstate = TCP_SYN_RECV;
-	e.method = TSC_BPF_M_FENTRY;
+	e.method = method;
 	e.flags = TSC_BPF_F_RFC_ONLY;
 	e.conn = (__u64)(unsigned long)req;
 	e.birth_ns = now;
-	fill_key(&k, &e);
 	ri.ts = now;
 	ri.req = e.conn;
 	if (bpf_map_update_elem(&reqs, &k, &ri, BPF_ANY))
 		count(TSC_BPF_C_REQ_FULL);
 	emit(&e);
+}
+
+/* A SYN created a request socket (fentry: at its creation). */
+SEC("fentry/inet_csk_reqsk_queue_hash_add")
+int BPF_PROG(tsc_req_add, struct sock *sk, struct request_sock *req)
+{
+	note_request(req, TSC_BPF_M_FENTRY);
+	return 0;
+}
+
+/* Without fentry: tcp_make_synack() attaches the SYN-ACK to its request
+ * socket (skb_set_owner_edemux, TCP_SYNACK_NORMAL), and the SYN-ACK is sent
+ * in the softirq that processed the SYN, so a packet leaving with a request
+ * socket as owner is the earliest kernel sighting of that socket: the SYN
+ * arrived microseconds ago. Every other packet costs two loads here. SYN
+ * cookies (no request socket) and TCP Fast Open (owner is the listener) are
+ * not seen; their SYN-RECEIVED appears at the handshake completion. */
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(tsc_synack_xmit, struct sk_buff *skb)
+{
+	struct sock *sk = BPF_CORE_READ(skb, sk);
+
+	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_NEW_SYN_RECV)
+		return 0;
+	note_request((struct request_sock *)sk, TSC_BPF_M_SYNACK);
+	return 0;
+}
+
+/* A SYN-ACK retransmission of a request socket not seen before (the trace
+ * started during its handshake). */
+SEC("tp_btf/tcp_retransmit_synack")
+int BPF_PROG(tsc_synack_rexmit, const struct sock *sk, const struct request_sock *req)
+{
+	note_request((struct request_sock *)req, TSC_BPF_M_SYNACK);
 	return 0;
 }
 

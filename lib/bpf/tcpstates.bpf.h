@@ -17,6 +17,9 @@ enum tsc_bpf_method {
 	TSC_BPF_M_TRACEPOINT = 1, /* sock:inet_sock_set_state, as the kernel reports it */
 	TSC_BPF_M_FENTRY = 2,	  /* timewait/request socket seen via fentry/fexit */
 	TSC_BPF_M_INFERRED = 3,	  /* deduced from the socket at the tracepoint (no fentry) */
+	/* a request socket's SYN-ACK leaving (tp_btf net_dev_queue, skb->sk is
+	 * the request socket in NEW_SYN_RECV): the SYN has just been received */
+	TSC_BPF_M_SYNACK = 4,
 };
 
 enum tsc_bpf_event_flags {

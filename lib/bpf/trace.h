@@ -43,7 +43,7 @@ struct tsc_trace_event {
 TSC_MUST_CHECK int tsc_trace_event_decode(const void *data, size_t len,
 					  struct tsc_trace_event *ret);
 
-/* "tracepoint", "fentry", "inferred" or "unknown". */
+/* "tracepoint", "fentry", "inferred", "synack" or "unknown". */
 const char *tsc_trace_method_name(unsigned method);
 
 /* Views: the kernel view is the tracepoint exactly as reported (the
@@ -65,6 +65,9 @@ enum tsc_trace_feature {
 	TSC_TRACE_FEAT_TP_BTF = 1 << 0,	    /* raw BTF tracepoint (no tracefs needed) */
 	TSC_TRACE_FEAT_TRACEPOINT = 1 << 1, /* classic tracepoint via tracefs */
 	TSC_TRACE_FEAT_FENTRY = 1 << 2,	    /* BPF trampolines: blind spots closed */
+	/* without fentry: request sockets seen by their SYN-ACKs (tp_btf
+	 * net_dev_queue, tcp_retransmit_synack): SYN-RECEIVED at the SYN */
+	TSC_TRACE_FEAT_SYNACK = 1 << 3,
 };
 
 struct tsc_trace_opts {
@@ -165,6 +168,9 @@ unsigned tsc_trace_hist_bucket(uint64_t ns);
 
 struct tsc_tw_watch;
 
+/* Request sockets followed at once (at most max_entries). */
+#define TSC_TW_WATCH_MAX_REQ 16384
+
 /* NULL with errno. max_entries bounds the sockets followed at once. */
 struct tsc_tw_watch *tsc_tw_watch_new(unsigned max_entries);
 void tsc_tw_watch_free(struct tsc_tw_watch *w);
@@ -177,6 +183,21 @@ int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
  * Returns 0 or -errno (fn's negative result stops it). */
 TSC_MUST_CHECK int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_fn fn,
 				     void *arg);
+/* A full socket's tracepoint event on the 4-tuple of a followed timewait
+ * socket (other than its own connection): the timewait socket was recycled
+ * (tcp_tw_reuse, or a new SYN accepted in TIME-WAIT) and is reported
+ * X -> CLOSED at ev's time. Sockets added since the last poll are not
+ * checked. Returns 0 or fn's negative result. */
+int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
+			tsc_trace_event_fn fn, void *arg);
+/* Follows the request socket of a SYN-ACK event (LISTEN -> SYN-RECEIVED,
+ * method synack): when it disappears without tsc_tw_watch_child() having been
+ * called for its conn, reports SYN-RECEIVED -> CLOSED (method inferred).
+ * Returns 0, -EINVAL or -ENOSPC (full, counted). */
+int tsc_tw_watch_add_request(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
+/* The child of a followed request socket was created (the superseded
+ * LISTEN -> SYN_RECV tracepoint event, same conn): stop following it. */
+void tsc_tw_watch_child(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
 /* Sockets followed; *ret_fin_wait2 tells whether one is still in FIN-WAIT-2. */
 unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2);
 /* Sockets that could not be followed (table full, namespace not reachable). */

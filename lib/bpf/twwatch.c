@@ -5,6 +5,9 @@
  * namespace (timewait sockets report their substate, FIN_WAIT2 or TIME_WAIT).
  * A substate change becomes FIN-WAIT-2 -> TIME-WAIT, a disappearance
  * X -> CLOSED, both with method "inferred" and the poll time as timestamp.
+ * Request sockets (seen by their SYN-ACKs) are followed the same way: one
+ * that disappears without a child taking over (the child's tracepoint event
+ * removes it first) died half-open: SYN-RECEIVED -> CLOSED.
  * No namespace is held open between polls (a held socket would keep a
  * deleted namespace, and its timewait sockets, alive).
  */
@@ -26,14 +29,17 @@
 #include "sys/netns.h"
 
 #define NS_CACHE 32
+#define NS_DONE_MAX 1024
 
 struct tw_ent {
 	uint32_t netns;
 	int family;
 	uint8_t l[16], p[16];
 	uint16_t lp, pp;
-	uint8_t sub, cur;
+	uint8_t sub, cur; /* FIN_WAIT2, TIME_WAIT, or SYN_RECV for a request */
 	bool seen;
+	uint8_t missed;	 /* a request's consecutive polls without it */
+	uint64_t gone_ns; /* when it was first missed */
 	uint64_t ts, conn, birth;
 	uint32_t pid;
 	char comm[17];
@@ -48,13 +54,18 @@ struct ns_path {
 
 struct tsc_tw_watch {
 	struct tw_ent *ents;
-	uint32_t *next; /* hash chains over ents, rebuilt per poll */
+	uint32_t *next; /* hash chains over ents[0..nidx), rebuilt per poll */
 	uint32_t head[1u << IDX_BITS];
-	unsigned n, max;
+	unsigned n, max, nidx;
+	struct tw_ent *rq; /* request sockets, most recent last */
+	unsigned nrq, maxrq;
 	uint64_t unwatched;
 	struct ns_path ns[NS_CACHE];
 	unsigned nns, ns_next;
 };
+
+static int report(const struct tw_ent *e, uint8_t new, uint64_t now, tsc_trace_event_fn fn,
+		  void *arg);
 
 struct tsc_tw_watch *tsc_tw_watch_new(unsigned max_entries)
 {
@@ -69,9 +80,12 @@ struct tsc_tw_watch *tsc_tw_watch_new(unsigned max_entries)
 		return NULL;
 	w->ents = calloc(max_entries, sizeof(*w->ents));
 	w->next = calloc(max_entries, sizeof(*w->next));
-	if (!w->ents || !w->next) {
+	w->maxrq = max_entries < TSC_TW_WATCH_MAX_REQ ? max_entries : TSC_TW_WATCH_MAX_REQ;
+	w->rq = calloc(w->maxrq, sizeof(*w->rq));
+	if (!w->ents || !w->next || !w->rq) {
 		free(w->ents);
 		free(w->next);
+		free(w->rq);
 		free(w);
 		errno = ENOMEM;
 		return NULL;
@@ -86,6 +100,7 @@ void tsc_tw_watch_free(struct tsc_tw_watch *w)
 		return;
 	free(w->ents);
 	free(w->next);
+	free(w->rq);
 	free(w);
 }
 
@@ -106,6 +121,7 @@ static void build_index(struct tsc_tw_watch *w)
 		w->next[i] = w->head[k];
 		w->head[k] = i;
 	}
+	w->nidx = w->n;
 }
 
 int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
@@ -137,6 +153,69 @@ int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
 	return 0;
 }
 
+int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
+			tsc_trace_event_fn fn, void *arg)
+{
+	size_t alen = ev->family == AF_INET6 ? 16 : 4;
+
+	if (ev->method != TSC_BPF_M_TRACEPOINT || !ev->sport || !w->nidx)
+		return 0;
+	for (uint32_t i = w->head[idx_of(ev->netns, ev->sport, ev->dport)]; i != UINT32_MAX;
+	     i = w->next[i]) {
+		struct tw_ent *e = &w->ents[i];
+		int r;
+
+		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
+		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
+		    memcmp(e->p, ev->daddr, alen) || (e->conn == ev->conn && e->birth == ev->birth_ns))
+			continue;
+		r = report(e, TSC_TCP_CLOSE, ev->ts_ns, fn, arg);
+		e->netns = 0; /* compacted away at the next poll */
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int tsc_tw_watch_add_request(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
+{
+	struct tw_ent *e;
+
+	if (ev->new != TSC_TCP_SYN_RECV || ev->old != TSC_TCP_LISTEN)
+		return -EINVAL;
+	if (w->nrq >= w->maxrq) {
+		w->unwatched++;
+		return -ENOSPC;
+	}
+	e = &w->rq[w->nrq++];
+	memset(e, 0, sizeof(*e));
+	e->netns = ev->netns;
+	e->family = ev->family;
+	memcpy(e->l, ev->saddr, 16);
+	memcpy(e->p, ev->daddr, 16);
+	e->lp = ev->sport;
+	e->pp = ev->dport;
+	e->sub = TSC_TCP_SYN_RECV;
+	e->conn = ev->conn;
+	e->birth = ev->birth_ns;
+	e->ts = ev->ts_ns;
+	e->pid = ev->pid;
+	memcpy(e->comm, ev->comm, sizeof(e->comm));
+	return 0;
+}
+
+void tsc_tw_watch_child(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
+{
+	/* the child usually follows its request within one ring-buffer batch:
+	 * search from the most recent */
+	for (unsigned i = w->nrq; i-- > 0;) {
+		if (w->rq[i].conn == ev->conn && w->rq[i].netns == ev->netns) {
+			w->rq[i] = w->rq[--w->nrq];
+			return;
+		}
+	}
+}
+
 unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2)
 {
 	bool fw2 = false;
@@ -145,7 +224,7 @@ unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2)
 		fw2 = fw2 || w->ents[i].sub == TSC_TCP_FIN_WAIT2;
 	if (ret_fin_wait2)
 		*ret_fin_wait2 = fw2;
-	return w->n;
+	return w->n + w->nrq;
 }
 
 uint64_t tsc_tw_watch_unwatched(const struct tsc_tw_watch *w)
@@ -249,6 +328,17 @@ static int on_tw(const struct tsc_sock *s, void *arg)
 	struct dump_ctx *c = arg;
 	size_t alen = s->family == AF_INET6 ? 16 : 4;
 
+	if (s->state == TSC_TCP_SYN_RECV && s->timer != TSC_TIMER_TIMEWAIT) {
+		for (unsigned i = 0; i < c->w->nrq; i++) {
+			struct tw_ent *e = &c->w->rq[i];
+
+			if (e->netns == c->netns && e->family == s->family && e->lp == s->lport &&
+			    e->pp == s->pport && !memcmp(e->l, s->local, alen) &&
+			    !memcmp(e->p, s->peer, alen))
+				e->seen = true;
+		}
+		return 0;
+	}
 	if (s->timer != TSC_TIMER_TIMEWAIT)
 		return 0; /* a full socket in FIN_WAIT2 */
 
@@ -300,13 +390,15 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_tra
 {
 	/* the kernel filters timewait sockets by their substate */
 	struct tsc_sockdiag_query q = { .states = TSC_TCPF(TSC_TCP_TIME_WAIT) |
-						  TSC_TCPF(TSC_TCP_FIN_WAIT2),
+						  TSC_TCPF(TSC_TCP_FIN_WAIT2) |
+						  TSC_TCPF(TSC_TCP_SYN_RECV),
 					.ipv4 = true,
 					.ipv6 = true };
 	struct dump_ctx c = { w, netns };
 	struct tsc_sockdiag *h = NULL;
 	char path[PATH_MAX];
-	int r = 0, n = 0;
+	bool dumped = false;
+	int r = 0;
 
 	if (find_ns(w, netns, path, sizeof(path)) == 0) {
 		h = open_in(path, &r);
@@ -316,8 +408,9 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_tra
 		tsc_sockdiag_free(h);
 		if (d < 0)
 			return (int)d;
+		dumped = true;
 	}
-	for (unsigned i = 0; i < w->n; i++) {
+	for (unsigned i = 0; i < w->n && r >= 0; i++) {
 		struct tw_ent *e = &w->ents[i];
 
 		if (e->netns != netns)
@@ -331,30 +424,52 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_tra
 			e->ts = now;
 		}
 		e->seen = false;
-		n++;
-		if (r < 0)
-			return r;
 	}
-	return n;
+	for (unsigned i = 0; i < w->nrq && r >= 0; i++) {
+		struct tw_ent *e = &w->rq[i];
+
+		if (e->netns != netns)
+			continue;
+		if (e->seen) {
+			e->missed = 0;
+		} else if (!dumped) {
+			/* the namespace is gone, and its request sockets */
+			r = report(e, TSC_TCP_CLOSE, now, fn, arg);
+			e->netns = 0;
+		} else if (!e->missed++) {
+			e->gone_ns = now;
+		} else {
+			/* A child taking over is announced in the ring buffer,
+			 * which is drained between two polls: a request missed
+			 * twice died without one (SYN-ACK retries exhausted,
+			 * RST, listener closed). */
+			r = report(e, TSC_TCP_CLOSE, e->gone_ns, fn, arg);
+			e->netns = 0;
+		}
+		e->seen = false;
+	}
+	return r;
 }
 
-int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_fn fn, void *arg)
+/* Runs poll_ns once per namespace with followed sockets in ents[0..n). */
+static int poll_all(struct tsc_tw_watch *w, struct tw_ent *ents, unsigned n, uint32_t *done,
+		    unsigned *ndone, uint64_t now_ns, tsc_trace_event_fn fn, void *arg)
 {
-	uint32_t done[NS_CACHE];
-	unsigned ndone = 0, j = 0;
 	int r = 0;
 
-	build_index(w);
-	for (unsigned i = 0; i < w->n && r >= 0; i++) {
-		uint32_t ns = w->ents[i].netns;
+	for (unsigned i = 0; i < n && r >= 0; i++) {
+		uint32_t ns = ents[i].netns;
 		bool seen = false;
 
-		for (unsigned k = 0; k < ndone; k++)
+		for (unsigned k = 0; k < *ndone; k++)
 			seen = seen || done[k] == ns;
 		if (!ns || seen)
 			continue;
-		if (ndone < NS_CACHE)
-			done[ndone++] = ns;
+		/* each namespace at most once per poll (a request missed twice
+		 * in one poll would look dead); the rest waits for the next */
+		if (*ndone == NS_DONE_MAX)
+			break;
+		done[(*ndone)++] = ns;
 		r = poll_ns(w, ns, now_ns, fn, arg);
 		if (r == -EPERM || r == -ENOENT) {
 			/* cannot look inside: stop following its sockets */
@@ -363,12 +478,40 @@ int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_f
 					w->ents[k].netns = 0;
 					w->unwatched++;
 				}
+			for (unsigned k = 0; k < w->nrq; k++)
+				if (w->rq[k].netns == ns) {
+					w->rq[k].netns = 0;
+					w->unwatched++;
+				}
 			r = 0;
 		}
 	}
-	for (unsigned i = 0; i < w->n; i++)
-		if (w->ents[i].netns)
-			w->ents[j++] = w->ents[i];
-	w->n = j;
+	return r;
+}
+
+static unsigned compact(struct tw_ent *ents, unsigned n)
+{
+	unsigned j = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (ents[i].netns)
+			ents[j++] = ents[i];
+	return j;
+}
+
+int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_fn fn, void *arg)
+{
+	uint32_t done[NS_DONE_MAX];
+	unsigned ndone = 0;
+	int r;
+
+	build_index(w);
+	r = poll_all(w, w->ents, w->n, done, &ndone, now_ns, fn, arg);
+	if (r >= 0)
+		r = poll_all(w, w->rq, w->nrq, done, &ndone, now_ns, fn, arg);
+	w->n = compact(w->ents, w->n);
+	w->nrq = compact(w->rq, w->nrq);
+	/* valid until the next poll, for tsc_tw_watch_reused() */
+	build_index(w);
 	return r < 0 ? r : 0;
 }

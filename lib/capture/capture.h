@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/cleanup.h"
 
@@ -34,6 +35,11 @@ typedef int (*tsc_capture_cb)(void *arg, int64_t sec, uint32_t frac, const uint8
 struct tsc_capture *tsc_capture_open_live(const struct tsc_capture_live_opts *o, char *errbuf);
 /* path "-" reads stdin. */
 struct tsc_capture *tsc_capture_open_file(const char *path, bool nano, char *errbuf);
+/* Reads a pcap/pcapng file from an open stream (a pipe, fmemopen()...).
+ * Takes ownership of f: it is closed by tsc_capture_close(), or here on
+ * failure (stdin excepted). tsc_capture_open_file() is this with a larger
+ * stdio buffer. */
+struct tsc_capture *tsc_capture_open_stream(FILE *f, bool nano, char *errbuf);
 void tsc_capture_close(struct tsc_capture *c);
 
 TSC_MUST_CHECK int tsc_capture_set_filter(struct tsc_capture *c, const char *expr, char *errbuf);

@@ -10,9 +10,84 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
+static const char digits2[201] = "00010203040506070809101112131415161718192021222324252627282930"
+				  "31323334353637383940414243444546474849505152535455565758596061"
+				  "62636465666768697071727374757677787980818283848586878889909192"
+				  "93949596979899";
+
+/* "0".."255", for dotted quads */
+static const char octet_str[256][4] = {
+"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+"16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31",
+"32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "45", "46", "47",
+"48", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59", "60", "61", "62", "63",
+"64", "65", "66", "67", "68", "69", "70", "71", "72", "73", "74", "75", "76", "77", "78", "79",
+"80", "81", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92", "93", "94", "95",
+"96", "97", "98", "99", "100", "101", "102", "103", "104", "105", "106", "107", "108", "109", "110", "111",
+"112", "113", "114", "115", "116", "117", "118", "119", "120", "121", "122", "123", "124", "125", "126", "127",
+"128", "129", "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "140", "141", "142", "143",
+"144", "145", "146", "147", "148", "149", "150", "151", "152", "153", "154", "155", "156", "157", "158", "159",
+"160", "161", "162", "163", "164", "165", "166", "167", "168", "169", "170", "171", "172", "173", "174", "175",
+"176", "177", "178", "179", "180", "181", "182", "183", "184", "185", "186", "187", "188", "189", "190", "191",
+"192", "193", "194", "195", "196", "197", "198", "199", "200", "201", "202", "203", "204", "205", "206", "207",
+"208", "209", "210", "211", "212", "213", "214", "215", "216", "217", "218", "219", "220", "221", "222", "223",
+"224", "225", "226", "227", "228", "229", "230", "231", "232", "233", "234", "235", "236", "237", "238", "239",
+"240", "241", "242", "243", "244", "245", "246", "247", "248", "249", "250", "251", "252", "253", "254", "255"
+};
+
+static size_t fmt_dec32(char *dst, uint32_t v)
+{
+	char tmp[10];
+	size_t i = sizeof(tmp), n;
+
+	while (v >= 100) {
+		uint32_t d = (v % 100) * 2;
+
+		v /= 100;
+		tmp[--i] = digits2[d + 1];
+		tmp[--i] = digits2[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = digits2[v * 2 + 1];
+		tmp[--i] = digits2[v * 2];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	n = sizeof(tmp) - i;
+	memcpy(dst, tmp + i, n);
+	return n;
+}
+
+size_t tsc__fmt_dec(char *dst, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp), n;
+
+	if (v <= UINT32_MAX)
+		return fmt_dec32(dst, (uint32_t)v);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		tmp[--i] = digits2[d + 1];
+		tmp[--i] = digits2[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = digits2[v * 2 + 1];
+		tmp[--i] = digits2[v * 2];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	n = sizeof(tmp) - i;
+	memcpy(dst, tmp + i, n);
+	return n;
+}
+
 void tsc__put_u(struct tsc_buf *b, uint64_t v)
 {
-	tsc_buf_put_u64(b, v);
+	char tmp[21];
+
+	tsc__put(b, tmp, tsc__fmt_dec(tmp, v));
 }
 
 void tsc__put_hex(struct tsc_buf *b, uint64_t v, int width)
@@ -26,8 +101,14 @@ void tsc__put_hex(struct tsc_buf *b, uint64_t v, int width)
 	} while (v && n < 16);
 	while (n < width && n < 16)
 		tmp[n++] = '0';
-	while (n > 0)
-		tsc_buf_putc(b, tmp[--n]);
+	{
+		char out[17];
+		int k = 0;
+
+		while (n > 0)
+			out[k++] = tmp[--n];
+		tsc__put(b, out, (size_t)k);
+	}
 }
 
 void tsc__put_ip4(struct tsc_buf *b, const uint8_t *a)
@@ -36,11 +117,18 @@ void tsc__put_ip4(struct tsc_buf *b, const uint8_t *a)
 	size_t n = 0;
 
 	for (int i = 0; i < 4; i++) {
-		n += tsc_fmt_u64(s + n, a[i]);
+		const char *o = octet_str[a[i]];
+
+		s[n++] = o[0];
+		if (o[1]) {
+			s[n++] = o[1];
+			if (o[2])
+				s[n++] = o[2];
+		}
 		if (i < 3)
 			s[n++] = '.';
 	}
-	tsc_buf_put(b, s, n);
+	tsc__put(b, s, n);
 }
 
 void tsc__put_ip6(struct tsc_buf *b, const uint8_t *a)
@@ -80,7 +168,7 @@ void tsc__put_ip6(struct tsc_buf *b, const uint8_t *a)
 			s[n++] = ':';
 		/* embedded IPv4: ::a.b.c.d and ::ffff:a.b.c.d */
 		if (i == 6 && best == 0 && (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff))) {
-			tsc_buf_put(b, s, n);
+			tsc__put(b, s, n);
 			tsc__put_ip4(b, a + 12);
 			return;
 		}
@@ -99,16 +187,16 @@ void tsc__put_ip6(struct tsc_buf *b, const uint8_t *a)
 	}
 	if (best >= 0 && best + bestlen == 8)
 		s[n++] = ':';
-	tsc_buf_put(b, s, n);
+	tsc__put(b, s, n);
 }
 
 void tsc__put_mac(struct tsc_buf *b, const uint8_t *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			tsc_buf_putc(b, ':');
-		tsc_buf_putc(b, hexdig[a[i] >> 4]);
-		tsc_buf_putc(b, hexdig[a[i] & 0xf]);
+			tsc__putc(b, ':');
+		tsc__putc(b, hexdig[a[i] >> 4]);
+		tsc__putc(b, hexdig[a[i] & 0xf]);
 	}
 }
 
@@ -120,23 +208,23 @@ static bool isgraph_ascii(uint8_t c)
 void tsc__put_char_vis(struct tsc_buf *b, uint8_t c)
 {
 	if (c & 0x80) {
-		tsc_buf_puts(b, "M-");
+		tsc__puts(b, "M-");
 		c &= 0x7f;
 	}
 	if (c < 0x20 || c == 0x7f) {
-		tsc_buf_putc(b, '^');
-		tsc_buf_putc(b, (char)(c ^ 0x40));
+		tsc__putc(b, '^');
+		tsc__putc(b, (char)(c ^ 0x40));
 	} else {
-		tsc_buf_putc(b, (char)c);
+		tsc__putc(b, (char)c);
 	}
 }
 
 static void put_offset(struct tsc_buf *b, const char *ident, size_t off)
 {
-	tsc_buf_puts(b, ident);
-	tsc_buf_puts(b, "0x");
+	tsc__puts(b, ident);
+	tsc__puts(b, "0x");
 	tsc__put_hex(b, off, 4);
-	tsc_buf_puts(b, ": ");
+	tsc__puts(b, ": ");
 }
 
 void tsc__hex_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size_t len)
@@ -146,18 +234,18 @@ void tsc__hex_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size
 	for (i = 0; i + 1 < len; i += 2) {
 		if (i % 16 == 0)
 			put_offset(b, ident, i);
-		tsc_buf_putc(b, ' ');
-		tsc_buf_putc(b, hexdig[p[i] >> 4]);
-		tsc_buf_putc(b, hexdig[p[i] & 0xf]);
-		tsc_buf_putc(b, hexdig[p[i + 1] >> 4]);
-		tsc_buf_putc(b, hexdig[p[i + 1] & 0xf]);
+		tsc__putc(b, ' ');
+		tsc__putc(b, hexdig[p[i] >> 4]);
+		tsc__putc(b, hexdig[p[i] & 0xf]);
+		tsc__putc(b, hexdig[p[i + 1] >> 4]);
+		tsc__putc(b, hexdig[p[i + 1] & 0xf]);
 	}
 	if (len & 1) {
 		if (i % 16 == 0)
 			put_offset(b, ident, i);
-		tsc_buf_putc(b, ' ');
-		tsc_buf_putc(b, hexdig[p[i] >> 4]);
-		tsc_buf_putc(b, hexdig[p[i] & 0xf]);
+		tsc__putc(b, ' ');
+		tsc__putc(b, hexdig[p[i] >> 4]);
+		tsc__putc(b, hexdig[p[i] & 0xf]);
 	}
 }
 
@@ -178,26 +266,26 @@ void tsc__hex_ascii_print(struct tsc_buf *b, const char *ident, const uint8_t *p
 		while (h < 40)
 			hex[h++] = ' ';
 		put_offset(b, ident, off);
-		tsc_buf_put(b, hex, 40);
-		tsc_buf_puts(b, "  ");
-		tsc_buf_put(b, asc, n);
+		tsc__put(b, hex, 40);
+		tsc__puts(b, "  ");
+		tsc__put(b, asc, n);
 	}
 }
 
 void tsc__ascii_print(struct tsc_buf *b, const uint8_t *p, size_t len)
 {
-	tsc_buf_putc(b, '\n');
+	tsc__putc(b, '\n');
 	for (size_t i = 0; i < len; i++) {
 		uint8_t s = p[i];
 
 		if (s == '\r') {
 			/* a CR is dropped before LF and at the very end, '.' elsewhere */
 			if (len - i - 1 > 1 && p[i + 1] != '\n')
-				tsc_buf_putc(b, '.');
+				tsc__putc(b, '.');
 		} else if (!isgraph_ascii(s) && s != '\t' && s != ' ' && s != '\n') {
-			tsc_buf_putc(b, '.');
+			tsc__putc(b, '.');
 		} else {
-			tsc_buf_putc(b, (char)s);
+			tsc__putc(b, (char)s);
 		}
 	}
 }
@@ -206,15 +294,15 @@ void tsc__trunc(struct tsc__pr *pr, const char *proto)
 {
 	if (pr->stop)
 		return;
-	tsc_buf_puts(pr->b, " [|");
-	tsc_buf_puts(pr->b, proto);
-	tsc_buf_putc(pr->b, ']');
+	tsc__puts(pr->b, " [|");
+	tsc__puts(pr->b, proto);
+	tsc__putc(pr->b, ']');
 	pr->stop = true;
 }
 
 void tsc__invalid(struct tsc__pr *pr)
 {
-	tsc_buf_puts(pr->b, " (invalid)");
+	tsc__puts(pr->b, " (invalid)");
 }
 
 const char *tsc__ipproto_name(uint8_t p)

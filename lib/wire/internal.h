@@ -6,7 +6,46 @@
 #ifndef TSC_WIRE_INTERNAL_H
 #define TSC_WIRE_INTERNAL_H
 
+#include <string.h>
+
 #include "wire/wire.h"
+
+/* Inline fast paths of tsc_buf_put/puts/putc for the printers, which call
+ * them ~40 times a packet: when the bytes fit below the capacity and below
+ * the sink's flush mark, copy in place; otherwise (growth, flush, sticky
+ * error) take the out-of-line path, which keeps tsc_buf's semantics. */
+static inline bool tsc__fits(const struct tsc_buf *b, size_t n)
+{
+	return !b->err && b->cap > n && b->len < b->cap - n &&
+	       (!b->sink || b->len + n < b->flush_at);
+}
+
+static inline void tsc__put(struct tsc_buf *b, const void *p, size_t n)
+{
+	if (tsc__fits(b, n)) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+	} else {
+		tsc_buf_put(b, p, n);
+	}
+}
+
+static inline void tsc__puts(struct tsc_buf *b, const char *s)
+{
+	tsc__put(b, s, strlen(s));
+}
+
+static inline void tsc__putc(struct tsc_buf *b, char c)
+{
+	if (tsc__fits(b, 1))
+		b->p[b->len++] = c;
+	else
+		tsc_buf_putc(b, c);
+}
+
+/* Decimal digits of v into dst (21 bytes); returns the length. Two digits a
+ * step from a table: the printers format ~6 numbers a packet. */
+size_t tsc__fmt_dec(char *dst, uint64_t v);
 
 struct tsc__seq_entry {
 	uint8_t used, v6;

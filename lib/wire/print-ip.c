@@ -28,18 +28,18 @@ static void ip_demux(struct tsc__pr *pr, struct tsc_cur c, uint32_t len, struct 
 	case 4:
 		tsc__ip4_print(pr, c, len);
 		if (!pr->o->vflag && !pr->stop)
-			tsc_buf_puts(pr->b, " (ipip-proto-4)");
+			tsc__puts(pr->b, " (ipip-proto-4)");
 		return;
 	case 41:
 		tsc__ip6_print(pr, c, len);
 		return;
 	case 59:
-		tsc_buf_puts(pr->b, "no next header");
+		tsc__puts(pr->b, "no next header");
 		return;
 	default:
-		tsc_buf_puts(pr->b, " ip-proto-");
+		tsc__puts(pr->b, " ip-proto-");
 		tsc__put_u(pr->b, l3->nh);
-		tsc_buf_putc(pr->b, ' ');
+		tsc__putc(pr->b, ' ');
 		tsc__put_u(pr->b, len);
 		return;
 	}
@@ -53,23 +53,23 @@ static bool ip_printroute(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 	uint32_t ptr;
 
 	if (length < 3) {
-		tsc_buf_puts(pr->b, " [bad length ");
+		tsc__puts(pr->b, " [bad length ");
 		tsc__put_u(pr->b, length);
-		tsc_buf_putc(pr->b, ']');
+		tsc__putc(pr->b, ']');
 		return true;
 	}
 	if ((length + 1) & 3) {
-		tsc_buf_puts(pr->b, " [bad length ");
+		tsc__puts(pr->b, " [bad length ");
 		tsc__put_u(pr->b, length);
-		tsc_buf_putc(pr->b, ']');
+		tsc__putc(pr->b, ']');
 	}
 	if (!tsc_cur_peek_u8(&o, 2, &p8))
 		return false;
 	ptr = (uint32_t)p8 - 1;
 	if (ptr < 3 || ((ptr + 1) & 3) || ptr > length + 1) {
-		tsc_buf_puts(pr->b, " [bad ptr ");
+		tsc__puts(pr->b, " [bad ptr ");
 		tsc__put_u(pr->b, p8);
-		tsc_buf_putc(pr->b, ']');
+		tsc__putc(pr->b, ']');
 	}
 	for (uint32_t len = 3; len < length; len += 4) {
 		struct tsc_cur a = o;
@@ -77,10 +77,10 @@ static bool ip_printroute(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 
 		if (!tsc_cur_skip(&a, len) || !tsc_cur_bytes(&a, addr, 4))
 			return false;
-		tsc_buf_putc(pr->b, ' ');
+		tsc__putc(pr->b, ' ');
 		tsc__put_ip4(pr->b, addr);
 		if (ptr > len)
-			tsc_buf_putc(pr->b, ',');
+			tsc__putc(pr->b, ',');
 	}
 	return true;
 }
@@ -93,43 +93,43 @@ static bool ip_printts(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 	const char *type = " ";
 
 	if (length < 4) {
-		tsc_buf_puts(b, "[bad length ");
+		tsc__puts(b, "[bad length ");
 		tsc__put_u(b, length);
-		tsc_buf_putc(b, ']');
+		tsc__putc(b, ']');
 		return true;
 	}
-	tsc_buf_puts(b, " TS{");
+	tsc__puts(b, " TS{");
 	if (!tsc_cur_peek_u8(&o, 3, &flg) || !tsc_cur_peek_u8(&o, 2, &p8))
 		return false;
 	hoplen = (flg & 0xf) != 0 ? 8 : 4;
 	if ((length - 4) & (hoplen - 1)) {
-		tsc_buf_puts(b, "[bad length ");
+		tsc__puts(b, "[bad length ");
 		tsc__put_u(b, length);
-		tsc_buf_putc(b, ']');
+		tsc__putc(b, ']');
 	}
 	ptr = (uint32_t)p8 - 1;
 	if (ptr < 4 || ((ptr - 4) & (hoplen - 1)) || ptr > length + 1) {
-		tsc_buf_puts(b, "[bad ptr ");
+		tsc__puts(b, "[bad ptr ");
 		tsc__put_u(b, p8);
-		tsc_buf_putc(b, ']');
+		tsc__putc(b, ']');
 	}
 	switch (flg & 0xf) {
 	case 0:
-		tsc_buf_puts(b, "TSONLY");
+		tsc__puts(b, "TSONLY");
 		break;
 	case 1:
-		tsc_buf_puts(b, "TS+ADDR");
+		tsc__puts(b, "TS+ADDR");
 		break;
 	case 2:
-		tsc_buf_puts(b, "PRESPEC2.0");
+		tsc__puts(b, "PRESPEC2.0");
 		break;
 	case 3:
-		tsc_buf_puts(b, "PRESPEC");
+		tsc__puts(b, "PRESPEC");
 		break;
 	default:
-		tsc_buf_puts(b, "[bad ts type ");
+		tsc__puts(b, "[bad ts type ");
 		tsc__put_u(b, flg & 0xf);
-		tsc_buf_putc(b, ']');
+		tsc__putc(b, ']');
 		goto done;
 	}
 	for (len = 4; len < length; len += hoplen) {
@@ -144,22 +144,22 @@ static bool ip_printts(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 		if (hoplen == 8)
 			(void)tsc_cur_bytes(&h, addr, 4);
 		(void)tsc_cur_be32(&h, &ts);
-		tsc_buf_puts(b, type);
+		tsc__puts(b, type);
 		tsc__put_u(b, ts);
-		tsc_buf_putc(b, '@');
+		tsc__putc(b, '@');
 		if (hoplen == 8)
 			tsc__put_ip4(b, addr);
 		type = " ";
 	}
 done:
 	if (ptr == len)
-		tsc_buf_puts(b, " ^ ");
+		tsc__puts(b, " ^ ");
 	if (flg >> 4) {
-		tsc_buf_puts(b, " [");
+		tsc__puts(b, " [");
 		tsc__put_u(b, flg >> 4);
-		tsc_buf_puts(b, " hops not recorded]} ");
+		tsc__puts(b, " hops not recorded]} ");
 	} else {
-		tsc_buf_putc(b, '}');
+		tsc__putc(b, '}');
 	}
 	return true;
 }
@@ -201,15 +201,15 @@ static bool ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 		uint8_t code, l8;
 		const char *name;
 
-		tsc_buf_puts(b, sep);
+		tsc__puts(b, sep);
 		sep = ",";
 		if (!tsc_cur_peek_u8(&o, 0, &code))
 			return false;
 		name = ipopt_name(code);
 		if (name) {
-			tsc_buf_puts(b, name);
+			tsc__puts(b, name);
 		} else {
-			tsc_buf_puts(b, "unknown ");
+			tsc__puts(b, "unknown ");
 			tsc__put_u(b, code);
 		}
 		if (code == 0 || code == 1) {
@@ -219,16 +219,16 @@ static bool ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 				return false;
 			option_len = l8;
 			if (option_len < 2) {
-				tsc_buf_puts(b, " [bad length ");
+				tsc__puts(b, " [bad length ");
 				tsc__put_u(b, option_len);
-				tsc_buf_putc(b, ']');
+				tsc__putc(b, ']');
 				return true;
 			}
 		}
 		if (option_len > length) {
-			tsc_buf_puts(b, " [bad length ");
+			tsc__puts(b, " [bad length ");
 			tsc__put_u(b, option_len);
-			tsc_buf_putc(b, ']');
+			tsc__putc(b, ']');
 			return true;
 		}
 		if (!tsc_cur_has(&o, option_len))
@@ -248,15 +248,15 @@ static bool ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 			break;
 		case 148:
 			if (option_len < 4) {
-				tsc_buf_puts(b, " [bad length ");
+				tsc__puts(b, " [bad length ");
 				tsc__put_u(b, option_len);
-				tsc_buf_putc(b, ']');
+				tsc__putc(b, ']');
 			} else {
 				uint16_t v = 0;
 
 				(void)tsc_cur_peek_be16(&o, 2, &v);
 				if (v) {
-					tsc_buf_puts(b, " value ");
+					tsc__puts(b, " value ");
 					tsc__put_u(b, v);
 				}
 			}
@@ -316,57 +316,57 @@ static void ip4_verbose(struct tsc__pr *pr, const struct tsc_wire_ip4 *ip, bool 
 	struct tsc_buf *b = pr->b;
 	char fl[24];
 
-	tsc_buf_puts(b, "(tos 0x");
+	tsc__puts(b, "(tos 0x");
 	tsc__put_hex(b, ip->tos, 0);
 	switch (ip->tos & 3) {
 	case 1:
-		tsc_buf_puts(b, ",ECT(1)");
+		tsc__puts(b, ",ECT(1)");
 		break;
 	case 2:
-		tsc_buf_puts(b, ",ECT(0)");
+		tsc__puts(b, ",ECT(0)");
 		break;
 	case 3:
-		tsc_buf_puts(b, ",CE");
+		tsc__puts(b, ",CE");
 		break;
 	default:
 		break;
 	}
 	if (ip->ttl >= 1) {
-		tsc_buf_puts(b, ", ttl ");
+		tsc__puts(b, ", ttl ");
 		tsc__put_u(b, ip->ttl);
 	}
-	tsc_buf_puts(b, ", id ");
+	tsc__puts(b, ", id ");
 	tsc__put_u(b, ip->id);
-	tsc_buf_puts(b, ", offset ");
+	tsc__puts(b, ", offset ");
 	tsc__put_u(b, (uint32_t)(ip->off & 0x1fff) * 8);
-	tsc_buf_puts(b, ", flags [");
-	tsc_buf_puts(b, ip_frag_flags(ip->off, fl));
-	tsc_buf_puts(b, "], proto ");
-	tsc_buf_puts(b, tsc__ipproto_name(ip->proto));
-	tsc_buf_puts(b, " (");
+	tsc__puts(b, ", flags [");
+	tsc__puts(b, ip_frag_flags(ip->off, fl));
+	tsc__puts(b, "], proto ");
+	tsc__puts(b, tsc__ipproto_name(ip->proto));
+	tsc__puts(b, " (");
 	tsc__put_u(b, ip->proto);
-	tsc_buf_puts(b, "), length ");
+	tsc__puts(b, "), length ");
 	tsc__put_u(b, ip->tot_len);
 	if (ip->hlen > 20) {
-		tsc_buf_puts(b, ", options (");
+		tsc__puts(b, ", options (");
 		if (!ip_optprint(pr, ip->opts, ip->hlen - 20)) {
-			tsc_buf_puts(b, " [truncated-option]");
+			tsc__puts(b, " [truncated-option]");
 			*truncated = true;
 		}
-		tsc_buf_putc(b, ')');
+		tsc__putc(b, ')');
 	}
 	if (!pr->o->Kflag && ip->hdr.len >= ip->hlen) {
 		uint16_t sum = tsc_wire_cksum(&ip->hdr, 1);
 
 		if (sum != 0) {
-			tsc_buf_puts(b, ", bad cksum ");
+			tsc__puts(b, ", bad cksum ");
 			tsc__put_hex(b, ip->sum, 0);
-			tsc_buf_puts(b, " (->");
+			tsc__puts(b, " (->");
 			tsc__put_hex(b, tsc__cksum_shouldbe(ip->sum, sum), 0);
-			tsc_buf_puts(b, ")!");
+			tsc__puts(b, ")!");
 		}
 	}
-	tsc_buf_puts(b, ")\n    ");
+	tsc__puts(b, ")\n    ");
 }
 
 static void put_addrs(struct tsc_buf *b, const uint8_t *src, const uint8_t *dst, bool v6,
@@ -376,12 +376,12 @@ static void put_addrs(struct tsc_buf *b, const uint8_t *src, const uint8_t *dst,
 		tsc__put_ip6(b, src);
 	else
 		tsc__put_ip4(b, src);
-	tsc_buf_puts(b, " > ");
+	tsc__puts(b, " > ");
 	if (v6)
 		tsc__put_ip6(b, dst);
 	else
 		tsc__put_ip4(b, dst);
-	tsc_buf_puts(b, end);
+	tsc__puts(b, end);
 }
 
 void tsc__ip4_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
@@ -398,37 +398,37 @@ void tsc__ip4_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	}
 	if (ip.ver != 4) {
 		if (ip.ver == 6)
-			tsc_buf_puts(b, "IP6, wrong link-layer encapsulation");
+			tsc__puts(b, "IP6, wrong link-layer encapsulation");
 		else {
-			tsc_buf_puts(b, "IP");
+			tsc__puts(b, "IP");
 			tsc__put_u(b, ip.ver);
 		}
 		tsc__invalid(pr);
 		return;
 	}
 	if (!pr->o->eflag)
-		tsc_buf_puts(b, "IP ");
+		tsc__puts(b, "IP ");
 	if (r == TSC_DECODE_TRUNC) {
 		tsc__trunc(pr, "ip");
 		return;
 	}
 	if (length < 20) {
-		tsc_buf_puts(b, "truncated-ip ");
+		tsc__puts(b, "truncated-ip ");
 		tsc__put_u(b, length);
 		return;
 	}
 	if (ip.hlen < 20) {
-		tsc_buf_puts(b, "bad-hlen ");
+		tsc__puts(b, "bad-hlen ");
 		tsc__put_u(b, ip.hlen);
 		return;
 	}
 	if (length < ip.tot_len) {
-		tsc_buf_puts(b, "truncated-ip - ");
+		tsc__puts(b, "truncated-ip - ");
 		tsc__put_u(b, ip.tot_len - length);
-		tsc_buf_puts(b, " bytes missing! ");
+		tsc__puts(b, " bytes missing! ");
 	}
 	if (ip.tot_len < ip.hlen) {
-		tsc_buf_puts(b, "bad-len ");
+		tsc__puts(b, "bad-len ");
 		tsc__put_u(b, ip.tot_len);
 		return;
 	}
@@ -450,7 +450,7 @@ void tsc__ip4_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		ip_demux(pr, ip.payload, ip.payload_len, &l3);
 	} else {
 		put_addrs(b, ip.src, ip.dst, false, ":");
-		tsc_buf_puts(b, " ip-proto-");
+		tsc__puts(b, " ip-proto-");
 		tsc__put_u(b, ip.proto);
 	}
 }

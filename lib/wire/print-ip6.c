@@ -16,14 +16,14 @@ struct ip6_walk {
 
 static void put_opt(struct tsc_buf *b, const char *s, uint32_t v, bool hex2, const char *tail)
 {
-	tsc_buf_puts(b, s);
+	tsc__puts(b, s);
 	if (hex2) {
-		tsc_buf_puts(b, "0x");
+		tsc__puts(b, "0x");
 		tsc__put_hex(b, v, 2);
 	} else {
 		tsc__put_u(b, v);
 	}
-	tsc_buf_puts(b, tail);
+	tsc__puts(b, tail);
 }
 
 /* RFC 8200 section 4.2 options; hbh: jumbo payload allowed. false: "trunc". */
@@ -49,11 +49,11 @@ static bool ip6_opts(struct tsc__pr *pr, struct tsc_cur o, struct ip6_walk *w, b
 		switch (type) {
 		case 0:
 			if (v)
-				tsc_buf_puts(b, "(pad1)");
+				tsc__puts(b, "(pad1)");
 			break;
 		case 1:
 			if (v)
-				tsc_buf_puts(b, "(padn)");
+				tsc__puts(b, "(padn)");
 			break;
 		case 5:
 			if (ol != 2) {
@@ -107,7 +107,7 @@ static bool ip6_opts(struct tsc__pr *pr, struct tsc_cur o, struct ip6_walk *w, b
 		}
 	}
 	if (v)
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 	return true;
 }
 
@@ -123,7 +123,7 @@ static long ext_opts(struct tsc__pr *pr, struct tsc_cur c, struct ip6_walk *w, b
 		return -1;
 	}
 	hlen = ((uint32_t)l8 + 1) << 3;
-	tsc_buf_puts(pr->b, hbh ? "HBH " : "DSTOPT ");
+	tsc__puts(pr->b, hbh ? "HBH " : "DSTOPT ");
 	if (!tsc_cur_has(&c, hlen)) {
 		tsc__trunc(pr, hbh ? "hbhopt" : "dstopt");
 		return -1;
@@ -151,19 +151,19 @@ static long frag6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t off_in_pk
 		tsc__trunc(pr, "frag6");
 		return -1;
 	}
-	tsc_buf_puts(b, "frag (");
+	tsc__puts(b, "frag (");
 	if (pr->o->vflag) {
-		tsc_buf_puts(b, "0x");
+		tsc__puts(b, "0x");
 		tsc__put_hex(b, ident, 8);
-		tsc_buf_putc(b, ':');
+		tsc__putc(b, ':');
 	}
 	tsc__put_u(b, offlg & 0xfff8);
-	tsc_buf_putc(b, '|');
+	tsc__putc(b, '|');
 	tsc__put_u(b, rest);
-	tsc_buf_putc(b, ')');
+	tsc__putc(b, ')');
 	if (offlg & 0xfff8)
 		return -1;
-	tsc_buf_putc(b, ' ');
+	tsc__putc(b, ' ');
 	return 8;
 }
 
@@ -178,16 +178,16 @@ static long rt6_print(struct tsc__pr *pr, struct tsc_cur c, uint8_t *ph_dst)
 		tsc__trunc(pr, "rt6");
 		return -1;
 	}
-	tsc_buf_puts(b, "RT6 (len=");
+	tsc__puts(b, "RT6 (len=");
 	tsc__put_u(b, len);
-	tsc_buf_puts(b, ", type=");
+	tsc__puts(b, ", type=");
 	tsc__put_u(b, type);
 	if (type == 0)
-		tsc_buf_puts(b, " [Deprecated]");
-	tsc_buf_puts(b, ", segleft=");
+		tsc__puts(b, " [Deprecated]");
+	tsc__puts(b, ", segleft=");
 	tsc__put_u(b, segleft);
 	if (type != 0 && type != 2) {
-		tsc_buf_puts(b, " (unknown type)");
+		tsc__puts(b, " (unknown type)");
 		tsc__invalid(pr);
 		return -1;
 	}
@@ -196,7 +196,7 @@ static long rt6_print(struct tsc__pr *pr, struct tsc_cur c, uint8_t *ph_dst)
 		return -1;
 	}
 	if (pr->o->vflag) {
-		tsc_buf_puts(b, ", rsv=0x");
+		tsc__puts(b, ", rsv=0x");
 		tsc__put_hex(b, rsv, 0);
 	}
 	if (len % 2 == 1) {
@@ -210,13 +210,13 @@ static long rt6_print(struct tsc__pr *pr, struct tsc_cur c, uint8_t *ph_dst)
 			tsc__trunc(pr, "rt6");
 			return -1;
 		}
-		tsc_buf_puts(b, ", [");
+		tsc__puts(b, ", [");
 		tsc__put_u(b, i);
-		tsc_buf_putc(b, ']');
+		tsc__putc(b, ']');
 		tsc__put_ip6(b, a);
 		memcpy(ph_dst, a, 16);
 	}
-	tsc_buf_puts(b, ") ");
+	tsc__puts(b, ") ");
 	return ((long)len + 1) << 3;
 }
 
@@ -224,33 +224,33 @@ static void ip6_verbose(struct tsc__pr *pr, const struct tsc_wire_ip6 *ip6)
 {
 	struct tsc_buf *b = pr->b;
 
-	tsc_buf_putc(b, '(');
+	tsc__putc(b, '(');
 	if (ip6->tclass) {
-		tsc_buf_puts(b, "class 0x");
+		tsc__puts(b, "class 0x");
 		tsc__put_hex(b, ip6->tclass, 2);
-		tsc_buf_puts(b, ", ");
+		tsc__puts(b, ", ");
 	}
 	if (ip6->flow) {
-		tsc_buf_puts(b, "flowlabel 0x");
+		tsc__puts(b, "flowlabel 0x");
 		tsc__put_hex(b, ip6->flow, 5);
-		tsc_buf_puts(b, ", ");
+		tsc__puts(b, ", ");
 	}
-	tsc_buf_puts(b, "hlim ");
+	tsc__puts(b, "hlim ");
 	tsc__put_u(b, ip6->hlim);
-	tsc_buf_puts(b, ", next-header ");
-	tsc_buf_puts(b, tsc__ipproto_name(ip6->nxt));
-	tsc_buf_puts(b, " (");
+	tsc__puts(b, ", next-header ");
+	tsc__puts(b, tsc__ipproto_name(ip6->nxt));
+	tsc__puts(b, " (");
 	tsc__put_u(b, ip6->nxt);
-	tsc_buf_puts(b, ") payload length: ");
+	tsc__puts(b, ") payload length: ");
 	tsc__put_u(b, ip6->plen);
-	tsc_buf_puts(b, ") ");
+	tsc__puts(b, ") ");
 }
 
 static void missing(struct tsc_buf *b, uint64_t n)
 {
-	tsc_buf_puts(b, "truncated-ip6 - ");
+	tsc__puts(b, "truncated-ip6 - ");
 	tsc__put_u(b, n);
-	tsc_buf_puts(b, " bytes missing!");
+	tsc__puts(b, " bytes missing!");
 }
 
 /* The upper layer: fix up the length for jumbograms, then demux. */
@@ -300,12 +300,12 @@ static void ip6_upper(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, uin
 		tsc__ip6_print(pr, c, len);
 		break;
 	case 59:
-		tsc_buf_puts(pr->b, "no next header");
+		tsc__puts(pr->b, "no next header");
 		break;
 	default:
-		tsc_buf_puts(pr->b, " ip-proto-");
+		tsc__puts(pr->b, " ip-proto-");
 		tsc__put_u(pr->b, l3->nh);
-		tsc_buf_putc(pr->b, ' ');
+		tsc__putc(pr->b, ' ');
 		tsc__put_u(pr->b, len);
 		break;
 	}
@@ -328,16 +328,16 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		return;
 	}
 	if (length < 40) {
-		tsc_buf_puts(b, "truncated-ip6 ");
+		tsc__puts(b, "truncated-ip6 ");
 		tsc__put_u(b, length);
 		return;
 	}
 	if (!pr->o->eflag)
-		tsc_buf_puts(b, "IP6 ");
+		tsc__puts(b, "IP6 ");
 	if (ip6.ver != 6) {
-		tsc_buf_puts(b, "version error: ");
+		tsc__puts(b, "version error: ");
 		tsc__put_u(b, ip6.ver);
-		tsc_buf_puts(b, " != 6");
+		tsc__puts(b, " != 6");
 		return;
 	}
 	if (ip6.plen && length < (uint32_t)ip6.plen + 40)
@@ -356,9 +356,9 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	nh = ip6.nxt;
 	if (nh != 6 && nh != 17 && nh != 33 && nh != 132) {
 		tsc__put_ip6(b, ip6.src);
-		tsc_buf_puts(b, " > ");
+		tsc__puts(b, " > ");
 		tsc__put_ip6(b, ip6.dst);
-		tsc_buf_puts(b, ": ");
+		tsc__puts(b, ": ");
 	}
 	for (;;) {
 		long adv;
@@ -366,13 +366,13 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		switch (nh) {
 		case 0:
 			if (found_hbh) {
-				tsc_buf_puts(b,
+				tsc__puts(b,
 					     "[The Hop-by-Hop Options header was already found]");
 				tsc__invalid(pr);
 				return;
 			}
 			if (ph != 255) {
-				tsc_buf_puts(
+				tsc__puts(
 					b,
 					"[The Hop-by-Hop Options header don't follow the IPv6 header]");
 				tsc__invalid(pr);
@@ -380,7 +380,7 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 			}
 			adv = ext_opts(pr, cur, &w, true);
 			if (adv >= 0 && w.payload_len == 0 && !w.found_jumbo) {
-				tsc_buf_puts(b, "[No valid Jumbo Payload Hop-by-Hop option found]");
+				tsc__puts(b, "[No valid Jumbo Payload Hop-by-Hop option found]");
 				tsc__invalid(pr);
 				return;
 			}
@@ -426,9 +426,9 @@ static bool nonzero(struct tsc_cur a)
 static void arp_paddr(struct tsc_buf *b, const struct tsc_wire_arp *a, struct tsc_cur pa)
 {
 	if (a->pro != TSC_ETH_IPV4 && a->pro != 0x1000)
-		tsc_buf_puts(b, "<wrong proto type>");
+		tsc__puts(b, "<wrong proto type>");
 	else if (a->pln != 4)
-		tsc_buf_puts(b, "<wrong len>");
+		tsc__puts(b, "<wrong len>");
 	else
 		tsc__put_ip4(b, pa.p);
 }
@@ -459,37 +459,37 @@ static void arp_hrd_pro(struct tsc_buf *b, const struct tsc_wire_arp *a)
 {
 	switch (a->hrd) {
 	case 1:
-		tsc_buf_puts(b, "Ethernet");
+		tsc__puts(b, "Ethernet");
 		break;
 	case 6:
-		tsc_buf_puts(b, "IEEE 802");
+		tsc__puts(b, "IEEE 802");
 		break;
 	case 15:
-		tsc_buf_puts(b, "Frame Relay");
+		tsc__puts(b, "Frame Relay");
 		break;
 	case 19:
-		tsc_buf_puts(b, "ATM");
+		tsc__puts(b, "ATM");
 		break;
 	default:
-		tsc_buf_puts(b, "Unknown Hardware (");
+		tsc__puts(b, "Unknown Hardware (");
 		tsc__put_u(b, a->hrd);
-		tsc_buf_putc(b, ')');
+		tsc__putc(b, ')');
 	}
-	tsc_buf_puts(b, " (len ");
+	tsc__puts(b, " (len ");
 	tsc__put_u(b, a->hln);
-	tsc_buf_puts(b, "), ");
+	tsc__puts(b, "), ");
 	if (a->pro == TSC_ETH_IPV4) {
-		tsc_buf_puts(b, "IPv4");
+		tsc__puts(b, "IPv4");
 	} else if (a->pro == TSC_ETH_IPV6) {
-		tsc_buf_puts(b, "IPv6");
+		tsc__puts(b, "IPv6");
 	} else {
-		tsc_buf_puts(b, "Unknown Protocol (0x");
+		tsc__puts(b, "Unknown Protocol (0x");
 		tsc__put_hex(b, a->pro, 4);
-		tsc_buf_putc(b, ')');
+		tsc__putc(b, ')');
 	}
-	tsc_buf_puts(b, " (len ");
+	tsc__puts(b, " (len ");
 	tsc__put_u(b, a->pln);
-	tsc_buf_putc(b, ')');
+	tsc__putc(b, ')');
 }
 
 void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
@@ -499,13 +499,13 @@ void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	const char *op;
 
 	if (tsc_wire_arp_decode(c, &a) != TSC_DECODE_OK) {
-		tsc_buf_puts(b, "[|ARP]");
+		tsc__puts(b, "[|ARP]");
 		if (!pr->o->xflag && !pr->o->Xflag && !pr->o->Aflag)
 			tsc__hex_ascii_print(b, "\n\t", c.p, c.len < length ? c.len : length);
 		return;
 	}
 	if (!pr->o->eflag)
-		tsc_buf_puts(b, "ARP, ");
+		tsc__puts(b, "ARP, ");
 	if ((a.pro != TSC_ETH_IPV4 && a.pro != 0x1000) || a.pln != 4 || a.hln == 0 ||
 	    pr->o->vflag) {
 		arp_hrd_pro(b, &a);
@@ -514,47 +514,47 @@ void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	}
 	op = arp_op(a.op);
 	if (pr->o->vflag)
-		tsc_buf_puts(b, ", ");
+		tsc__puts(b, ", ");
 	if (op) {
-		tsc_buf_puts(b, op);
+		tsc__puts(b, op);
 	} else {
-		tsc_buf_puts(b, "Unknown (");
+		tsc__puts(b, "Unknown (");
 		tsc__put_u(b, a.op);
-		tsc_buf_putc(b, ')');
+		tsc__putc(b, ')');
 	}
-	tsc_buf_putc(b, ' ');
+	tsc__putc(b, ' ');
 	switch (a.op) {
 	case 1:
-		tsc_buf_puts(b, "who-has ");
+		tsc__puts(b, "who-has ");
 		arp_paddr(b, &a, a.tpa);
 		if (nonzero(a.tha)) {
-			tsc_buf_puts(b, " (");
+			tsc__puts(b, " (");
 			tsc__put_mac(b, a.tha.p, a.tha.len);
-			tsc_buf_putc(b, ')');
+			tsc__putc(b, ')');
 		}
-		tsc_buf_puts(b, " tell ");
+		tsc__puts(b, " tell ");
 		arp_paddr(b, &a, a.spa);
 		break;
 	case 2:
 		arp_paddr(b, &a, a.spa);
-		tsc_buf_puts(b, " is-at ");
+		tsc__puts(b, " is-at ");
 		tsc__put_mac(b, a.sha.p, a.sha.len);
 		break;
 	case 3:
 	case 8:
-		tsc_buf_puts(b, "who-is ");
+		tsc__puts(b, "who-is ");
 		tsc__put_mac(b, a.tha.p, a.tha.len);
-		tsc_buf_puts(b, " tell ");
+		tsc__puts(b, " tell ");
 		tsc__put_mac(b, a.sha.p, a.sha.len);
 		break;
 	case 4:
 		tsc__put_mac(b, a.tha.p, a.tha.len);
-		tsc_buf_puts(b, " at ");
+		tsc__puts(b, " at ");
 		arp_paddr(b, &a, a.tpa);
 		break;
 	case 9:
 		tsc__put_mac(b, a.sha.p, a.sha.len);
-		tsc_buf_puts(b, " at ");
+		tsc__puts(b, " at ");
 		arp_paddr(b, &a, a.spa);
 		break;
 	default:
@@ -563,6 +563,6 @@ void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		return;
 	}
 out:
-	tsc_buf_puts(b, ", length ");
+	tsc__puts(b, ", length ");
 	tsc__put_u(b, length);
 }

@@ -54,21 +54,21 @@ static void udpipaddr_print(struct tsc_buf *b, const struct tsc__l3 *l3, int spo
 	if (direct) {
 		put_src_dst(b, l3, false);
 		if (sport >= 0) {
-			tsc_buf_putc(b, '.');
+			tsc__putc(b, '.');
 			tsc__put_u(b, (uint32_t)sport);
 		}
-		tsc_buf_puts(b, " > ");
+		tsc__puts(b, " > ");
 		put_src_dst(b, l3, true);
 		if (dport >= 0) {
-			tsc_buf_putc(b, '.');
+			tsc__putc(b, '.');
 			tsc__put_u(b, (uint32_t)dport);
 		}
-		tsc_buf_puts(b, ": ");
+		tsc__puts(b, ": ");
 	} else if (sport >= 0) {
 		tsc__put_u(b, (uint32_t)sport);
-		tsc_buf_puts(b, " > ");
+		tsc__puts(b, " > ");
 		tsc__put_u(b, (uint32_t)dport);
-		tsc_buf_puts(b, ": ");
+		tsc__puts(b, ": ");
 	}
 }
 
@@ -79,20 +79,20 @@ static void udp_cksum_print(struct tsc__pr *pr, const struct tsc__l3 *l3,
 	uint16_t sum;
 
 	if (l3->ver == 4 && pr->o->vflag > 1 && u->sum == 0) {
-		tsc_buf_puts(b, "[no cksum] ");
+		tsc__puts(b, "[no cksum] ");
 		return;
 	}
 	if ((l3->ver == 4 && pr->o->vflag < 2) || u->seg.len < (size_t)length + 8)
 		return;
 	sum = tsc__l4_cksum(l3, u->seg, length + 8, 17);
 	if (sum != 0) {
-		tsc_buf_puts(b, "[bad udp cksum 0x");
+		tsc__puts(b, "[bad udp cksum 0x");
 		tsc__put_hex(b, u->sum, 4);
-		tsc_buf_puts(b, " -> 0x");
+		tsc__puts(b, " -> 0x");
 		tsc__put_hex(b, tsc__cksum_shouldbe(u->sum, sum), 4);
-		tsc_buf_puts(b, "!] ");
+		tsc__puts(b, "!] ");
 	} else {
-		tsc_buf_puts(b, "[udp sum ok] ");
+		tsc__puts(b, "[udp sum ok] ");
 	}
 }
 
@@ -109,7 +109,7 @@ void tsc__udp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 	}
 	if (length < 8) {
 		udpipaddr_print(b, l3, u.sport, u.dport);
-		tsc_buf_puts(b, "truncated-udp ");
+		tsc__puts(b, "truncated-udp ");
 		tsc__put_u(b, length);
 		return;
 	}
@@ -123,7 +123,7 @@ void tsc__udp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 		ulen = length;
 	if (ulen < 8) {
 		udpipaddr_print(b, l3, u.sport, u.dport);
-		tsc_buf_puts(b, "truncated-udplength ");
+		tsc__puts(b, "truncated-udplength ");
 		tsc__put_u(b, ulen);
 		return;
 	}
@@ -139,7 +139,7 @@ void tsc__udp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 	udpipaddr_print(b, l3, u.sport, u.dport);
 	if (pr->o->vflag && !pr->o->Kflag && !l3->fragmented)
 		udp_cksum_print(pr, l3, &u, length);
-	tsc_buf_puts(b, "UDP, length ");
+	tsc__puts(b, "UDP, length ");
 	tsc__put_u(b, ulen);
 }
 
@@ -169,9 +169,9 @@ static void put_fmt_addr(struct tsc_buf *b, const char *fmt, const uint8_t *addr
 {
 	const char *s = strstr(fmt, "%s");
 
-	tsc_buf_put(b, fmt, (size_t)(s - fmt));
+	tsc__put(b, fmt, (size_t)(s - fmt));
 	tsc__put_ip4(b, addr);
-	tsc_buf_puts(b, s + 2);
+	tsc__puts(b, s + 2);
 }
 
 static bool is_icmp_err(uint8_t t)
@@ -192,9 +192,9 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 	case 8:
 		if (!tsc_cur_be16(&body, &id) || !tsc_cur_be16(&body, &seq))
 			return false;
-		tsc_buf_puts(b, m->type == 8 ? "echo request, id " : "echo reply, id ");
+		tsc__puts(b, m->type == 8 ? "echo request, id " : "echo reply, id ");
 		tsc__put_u(b, id);
-		tsc_buf_puts(b, ", seq ");
+		tsc__puts(b, ", seq ");
 		tsc__put_u(b, seq);
 		return true;
 	case 3:
@@ -210,52 +210,52 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 			if (!tsc_cur_peek_u8(&ip, 9, &proto))
 				return false;
 			tsc__put_ip4(b, dst);
-			tsc_buf_puts(b, " protocol ");
+			tsc__puts(b, " protocol ");
 			tsc__put_u(b, proto);
-			tsc_buf_puts(b, " unreachable");
+			tsc__puts(b, " unreachable");
 		} else if (m->code == 3) {
 			if (!tsc_cur_peek_u8(&ip, 0, &hl) || !tsc_cur_peek_u8(&ip, 9, &proto) ||
 			    !tsc_cur_peek_be16(&ip, (size_t)(hl & 0xf) * 4 + 2, &dport))
 				return false;
 			tsc__put_ip4(b, dst);
 			if (proto == 6 || proto == 17) {
-				tsc_buf_puts(b, proto == 6 ? " tcp port " : " udp port ");
+				tsc__puts(b, proto == 6 ? " tcp port " : " udp port ");
 				tsc__put_u(b, dport);
-				tsc_buf_puts(b, " unreachable");
+				tsc__puts(b, " unreachable");
 			} else {
-				tsc_buf_puts(b, " protocol ");
+				tsc__puts(b, " protocol ");
 				tsc__put_u(b, proto);
-				tsc_buf_puts(b, " port ");
+				tsc__puts(b, " port ");
 				tsc__put_u(b, dport);
-				tsc_buf_puts(b, " unreachable");
+				tsc__puts(b, " unreachable");
 			}
 		} else if (m->code == 4) {
 			if (!tsc_cur_peek_be16(&body, 2, &mtu))
 				return false;
 			tsc__put_ip4(b, dst);
-			tsc_buf_puts(b, " unreachable - need to frag");
+			tsc__puts(b, " unreachable - need to frag");
 			if (mtu) {
-				tsc_buf_puts(b, " (mtu ");
+				tsc__puts(b, " (mtu ");
 				tsc__put_u(b, mtu);
-				tsc_buf_putc(b, ')');
+				tsc__putc(b, ')');
 			}
 		} else if (m->code < TSC_ARRAY_SIZE(unreach_fmt)) {
 			put_fmt_addr(b, unreach_fmt[m->code], dst);
 		} else {
-			tsc_buf_putc(b, '#');
+			tsc__putc(b, '#');
 			tsc__put_u(b, m->code);
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 			tsc__put_ip4(b, dst);
-			tsc_buf_puts(b, " unreachable");
+			tsc__puts(b, " unreachable");
 		}
 		return true;
 	case 11:
 		if (m->code == 0) {
-			tsc_buf_puts(b, "time exceeded in-transit");
+			tsc__puts(b, "time exceeded in-transit");
 		} else if (m->code == 1) {
-			tsc_buf_puts(b, "ip reassembly time exceeded");
+			tsc__puts(b, "ip reassembly time exceeded");
 		} else {
-			tsc_buf_puts(b, "time exceeded-#");
+			tsc__puts(b, "time exceeded-#");
 			tsc__put_u(b, m->code);
 		}
 		return true;
@@ -263,13 +263,13 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 		uint8_t ptr;
 
 		if (m->code) {
-			tsc_buf_puts(b, "parameter problem - code ");
+			tsc__puts(b, "parameter problem - code ");
 			tsc__put_u(b, m->code);
 			return true;
 		}
 		if (!tsc_cur_peek_u8(&body, 0, &ptr))
 			return false;
-		tsc_buf_puts(b, "parameter problem - octet ");
+		tsc__puts(b, "parameter problem - octet ");
 		tsc__put_u(b, ptr);
 		return true;
 	}
@@ -280,18 +280,18 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 		if (!tsc_cur_bytes(&body, gw, 4) || !tsc_cur_skip(&body, 16) ||
 		    !tsc_cur_bytes(&body, dst, 4))
 			return false;
-		tsc_buf_puts(b, "redirect ");
+		tsc__puts(b, "redirect ");
 		if (m->code < 4) {
 			tsc__put_ip4(b, dst);
-			tsc_buf_puts(b, " to ");
-			tsc_buf_puts(b, r[m->code]);
-			tsc_buf_putc(b, ' ');
+			tsc__puts(b, " to ");
+			tsc__puts(b, r[m->code]);
+			tsc__putc(b, ' ');
 		} else {
-			tsc_buf_puts(b, "-#");
+			tsc__puts(b, "-#");
 			tsc__put_u(b, m->code);
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 			tsc__put_ip4(b, dst);
-			tsc_buf_puts(b, " to ");
+			tsc__puts(b, " to ");
 		}
 		tsc__put_ip4(b, gw);
 		return true;
@@ -299,40 +299,40 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 	case 13:
 		if (!tsc_cur_be16(&body, &id) || !tsc_cur_be16(&body, &seq))
 			return false;
-		tsc_buf_puts(b, "time stamp query id ");
+		tsc__puts(b, "time stamp query id ");
 		tsc__put_u(b, id);
-		tsc_buf_puts(b, " seq ");
+		tsc__puts(b, " seq ");
 		tsc__put_u(b, seq);
 		return true;
 	case 4:
-		tsc_buf_puts(b, "source quench");
+		tsc__puts(b, "source quench");
 		return true;
 	case 10:
-		tsc_buf_puts(b, "router solicitation");
+		tsc__puts(b, "router solicitation");
 		return true;
 	case 14:
-		tsc_buf_puts(b, "time stamp reply");
+		tsc__puts(b, "time stamp reply");
 		return true;
 	case 15:
-		tsc_buf_puts(b, "information request");
+		tsc__puts(b, "information request");
 		return true;
 	case 16:
-		tsc_buf_puts(b, "information reply");
+		tsc__puts(b, "information reply");
 		return true;
 	case 17:
-		tsc_buf_puts(b, "address mask request");
+		tsc__puts(b, "address mask request");
 		return true;
 	case 18: {
 		uint32_t mask;
 
 		if (!tsc_cur_skip(&body, 4) || !tsc_cur_be32(&body, &mask))
 			return false;
-		tsc_buf_puts(b, "address mask is 0x");
+		tsc__puts(b, "address mask is 0x");
 		tsc__put_hex(b, mask, 8);
 		return true;
 	}
 	default:
-		tsc_buf_puts(b, "type-#");
+		tsc__puts(b, "type-#");
 		tsc__put_u(b, m->type);
 		return true;
 	}
@@ -349,14 +349,14 @@ void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		tsc__trunc(pr, "icmp");
 		return;
 	}
-	tsc_buf_puts(b, "ICMP ");
+	tsc__puts(b, "ICMP ");
 	if (!icmp_summary(b, &m)) {
 		if (!b->err && b->len >= mark)
 			b->len = mark;
 		tsc__trunc(pr, "icmp");
 		return;
 	}
-	tsc_buf_puts(b, ", length ");
+	tsc__puts(b, ", length ");
 	tsc__put_u(b, length);
 	if (pr->o->vflag && !l3->fragmented && c.len >= length) {
 		struct tsc_cur all = c;
@@ -365,11 +365,11 @@ void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		all.len = length;
 		sum = tsc_wire_cksum(&all, 1);
 		if (sum != 0) {
-			tsc_buf_puts(b, " (wrong icmp cksum ");
+			tsc__puts(b, " (wrong icmp cksum ");
 			tsc__put_hex(b, m.sum, 0);
-			tsc_buf_puts(b, " (->");
+			tsc__puts(b, " (->");
 			tsc__put_hex(b, tsc__cksum_shouldbe(m.sum, sum), 0);
-			tsc_buf_puts(b, ")!)");
+			tsc__puts(b, ")!)");
 		}
 	}
 	if (pr->o->vflag && is_icmp_err(m.type)) {
@@ -377,7 +377,7 @@ void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		uint16_t ilen;
 
 		(void)tsc_cur_skip(&in, 8);
-		tsc_buf_puts(b, "\n\t");
+		tsc__puts(b, "\n\t");
 		if (!tsc_cur_peek_be16(&in, 2, &ilen)) {
 			tsc__trunc(pr, "icmp");
 			return;
@@ -500,18 +500,18 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 		uint16_t dport;
 		struct tsc_cur d = oip;
 
-		tsc_buf_puts(b, ", ");
+		tsc__puts(b, ", ");
 		if (m->code < TSC_ARRAY_SIZE(unreach6)) {
-			tsc_buf_puts(b, unreach6[m->code]);
+			tsc__puts(b, unreach6[m->code]);
 		} else {
-			tsc_buf_puts(b, "unknown unreach code (");
+			tsc__puts(b, "unknown unreach code (");
 			tsc__put_u(b, m->code);
-			tsc_buf_putc(b, ')');
+			tsc__putc(b, ')');
 		}
 		if (m->code == 0 || m->code == 1 || m->code == 3) {
 			if (!tsc_cur_skip(&d, 24) || !tsc_cur_bytes(&d, a, 16))
 				return false;
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 			tsc__put_ip6(b, a);
 		} else if (m->code == 2) {
 			uint8_t s[16];
@@ -519,25 +519,25 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 			if (!tsc_cur_skip(&d, 8) || !tsc_cur_bytes(&d, s, 16) ||
 			    !tsc_cur_bytes(&d, a, 16))
 				return false;
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 			tsc__put_ip6(b, a);
-			tsc_buf_puts(b, ", source address ");
+			tsc__puts(b, ", source address ");
 			tsc__put_ip6(b, s);
 		} else if (m->code == 4) {
 			if (!tsc_cur_skip(&d, 24) || !tsc_cur_bytes(&d, a, 16) ||
 			    !quoted_ports(oip, &proto, &dport))
 				return false;
-			tsc_buf_puts(b, ", ");
+			tsc__puts(b, ", ");
 			tsc__put_ip6(b, a);
 			if (proto == 6 || proto == 17) {
-				tsc_buf_puts(b, proto == 6 ? " tcp port " : " udp port ");
+				tsc__puts(b, proto == 6 ? " tcp port " : " udp port ");
 				tsc__put_u(b, dport);
 			} else {
-				tsc_buf_puts(b, " protocol ");
+				tsc__puts(b, " protocol ");
 				tsc__put_u(b, proto);
-				tsc_buf_puts(b, " port ");
+				tsc__puts(b, " port ");
 				tsc__put_u(b, dport);
-				tsc_buf_puts(b, " unreachable");
+				tsc__puts(b, " unreachable");
 			}
 		} else if (pr->o->vflag <= 1) {
 			tsc__hex_print(b, "\n\t", m->msg.p,
@@ -552,7 +552,7 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 
 		if (!tsc_cur_be32(&d, &mtu))
 			return false;
-		tsc_buf_puts(b, ", mtu ");
+		tsc__puts(b, ", mtu ");
 		tsc__put_u(b, mtu);
 		break;
 	}
@@ -562,14 +562,14 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 		if (m->code == 0) {
 			if (!tsc_cur_skip(&d, 24) || !tsc_cur_bytes(&d, a, 16))
 				return false;
-			tsc_buf_puts(b, " for ");
+			tsc__puts(b, " for ");
 			tsc__put_ip6(b, a);
 		} else if (m->code == 1) {
-			tsc_buf_puts(b, " (reassembly)");
+			tsc__puts(b, " (reassembly)");
 		} else {
-			tsc_buf_puts(b, ", unknown code (");
+			tsc__puts(b, ", unknown code (");
 			tsc__put_u(b, m->code);
-			tsc_buf_putc(b, ')');
+			tsc__putc(b, ')');
 		}
 		break;
 	}
@@ -584,10 +584,10 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 		d = m->body;
 		(void)tsc_cur_be32(&d, &ptr);
 		if (m->code < 3) {
-			tsc_buf_puts(b, pp[m->code]);
+			tsc__puts(b, pp[m->code]);
 			tsc__put_u(b, ptr);
 		} else {
-			tsc_buf_puts(b, ", code-#");
+			tsc__puts(b, ", code-#");
 			tsc__put_u(b, m->code);
 		}
 		break;
@@ -599,9 +599,9 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 
 		if (!tsc_cur_be16(&d, &id) || !tsc_cur_be16(&d, &seq))
 			return false;
-		tsc_buf_puts(b, ", id ");
+		tsc__puts(b, ", id ");
 		tsc__put_u(b, id);
-		tsc_buf_puts(b, ", seq ");
+		tsc__puts(b, ", seq ");
 		tsc__put_u(b, seq);
 		break;
 	}
@@ -611,7 +611,7 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 
 		if (!tsc_cur_skip(&d, 4) || !tsc_cur_bytes(&d, a, 16))
 			return false;
-		tsc_buf_puts(b, m->type == 135 ? ", who has " : ", tgt is ");
+		tsc__puts(b, m->type == 135 ? ", who has " : ", tgt is ");
 		tsc__put_ip6(b, a);
 		break;
 	}
@@ -622,9 +622,9 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 		if (!tsc_cur_skip(&d, 4) || !tsc_cur_bytes(&d, a, 16) ||
 		    !tsc_cur_bytes(&d, dst, 16))
 			return false;
-		tsc_buf_puts(b, ", ");
+		tsc__puts(b, ", ");
 		tsc__put_ip6(b, a);
-		tsc_buf_puts(b, " to ");
+		tsc__puts(b, " to ");
 		tsc__put_ip6(b, dst);
 		break;
 	}
@@ -645,7 +645,7 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 	case 147:
 		break;
 	default:
-		tsc_buf_puts(b, ", length ");
+		tsc__puts(b, ", length ");
 		tsc__put_u(b, length);
 		if (pr->o->vflag <= 1)
 			tsc__hex_print(b, "\n\t", m->msg.p,
@@ -653,7 +653,7 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 		return true;
 	}
 	if (!pr->o->vflag) {
-		tsc_buf_puts(b, ", length ");
+		tsc__puts(b, ", length ");
 		tsc__put_u(b, length);
 	}
 	return true;
@@ -674,26 +674,26 @@ void tsc__icmp6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		uint16_t sum = tsc__l4_cksum(l3, c, length, 58);
 
 		if (sum != 0) {
-			tsc_buf_puts(b, "[bad icmp6 cksum 0x");
+			tsc__puts(b, "[bad icmp6 cksum 0x");
 			tsc__put_hex(b, m.sum, 4);
-			tsc_buf_puts(b, " -> 0x");
+			tsc__puts(b, " -> 0x");
 			tsc__put_hex(b, tsc__cksum_shouldbe(m.sum, sum), 4);
-			tsc_buf_puts(b, "!] ");
+			tsc__puts(b, "!] ");
 		} else {
-			tsc_buf_puts(b, "[icmp6 sum ok] ");
+			tsc__puts(b, "[icmp6 sum ok] ");
 		}
 	}
-	tsc_buf_puts(b, "ICMP6, ");
+	tsc__puts(b, "ICMP6, ");
 	name = icmp6_type_name(m.type);
 	if (name) {
-		tsc_buf_puts(b, name);
+		tsc__puts(b, name);
 	} else {
-		tsc_buf_puts(b, "unknown icmp6 type (");
+		tsc__puts(b, "unknown icmp6 type (");
 		tsc__put_u(b, m.type);
-		tsc_buf_putc(b, ')');
+		tsc__putc(b, ')');
 	}
 	if (pr->o->vflag && m.type >= 133 && m.type <= 137) {
-		tsc_buf_puts(b, ", length ");
+		tsc__puts(b, ", length ");
 		tsc__put_u(b, length);
 	}
 	if (!icmp6_body(pr, &m, length))

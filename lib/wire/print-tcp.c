@@ -156,8 +156,8 @@ static void put_bytes_hex(struct tsc_buf *b, const uint8_t *p, size_t n)
 	static const char hx[] = "0123456789abcdef";
 
 	for (size_t i = 0; i < n; i++) {
-		tsc_buf_putc(b, hx[p[i] >> 4]);
-		tsc_buf_putc(b, hx[p[i] & 0xf]);
+		tsc__putc(b, hx[p[i] >> 4]);
+		tsc__putc(b, hx[p[i] & 0xf]);
 	}
 }
 
@@ -188,10 +188,10 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 	sub = o[2] >> 4;
 	if (sub > 8)
 		sub = 8;
-	tsc_buf_putc(b, ' ');
+	tsc__putc(b, ' ');
 	tsc__put_u(b, len);
-	tsc_buf_putc(b, ' ');
-	tsc_buf_puts(b, names[sub]);
+	tsc__putc(b, ' ');
+	tsc__puts(b, names[sub]);
 	switch (sub) {
 	case 0: {
 		unsigned ver;
@@ -202,23 +202,23 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 			return false;
 		ver = o[2] & 0xf;
 		if (ver > 1) {
-			tsc_buf_puts(b, " Unknown Version (");
+			tsc__puts(b, " Unknown Version (");
 			tsc__put_u(b, ver);
-			tsc_buf_putc(b, ')');
+			tsc__putc(b, ')');
 			return true;
 		}
-		tsc_buf_puts(b, " v");
+		tsc__puts(b, " v");
 		tsc__put_u(b, ver);
 		if (o[3] & 0x80)
-			tsc_buf_puts(b, " csum");
+			tsc__puts(b, " csum");
 		if (len == 12 || len >= 20) {
-			tsc_buf_puts(b, " {0x");
+			tsc__puts(b, " {0x");
 			tsc__put_hex(b, be64(o + 4), 0);
 			if (len >= 20) {
-				tsc_buf_puts(b, ",0x");
+				tsc__puts(b, ",0x");
 				tsc__put_hex(b, be64(o + 12), 0);
 			}
-			tsc_buf_putc(b, '}');
+			tsc__putc(b, '}');
 		}
 		return true;
 	}
@@ -230,22 +230,22 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 			return false;
 		if (len != 24) {
 			if (o[2] & 1)
-				tsc_buf_puts(b, " backup");
-			tsc_buf_puts(b, " id ");
+				tsc__puts(b, " backup");
+			tsc__puts(b, " id ");
 			tsc__put_u(b, o[3]);
 		}
 		if (len == 12) {
-			tsc_buf_puts(b, " token 0x");
+			tsc__puts(b, " token 0x");
 			tsc__put_hex(b, be32(o + 4), 0);
-			tsc_buf_puts(b, " nonce 0x");
+			tsc__puts(b, " nonce 0x");
 			tsc__put_hex(b, be32(o + 8), 0);
 		} else if (len == 16) {
-			tsc_buf_puts(b, " hmac 0x");
+			tsc__puts(b, " hmac 0x");
 			tsc__put_hex(b, be64(o + 4), 0);
-			tsc_buf_puts(b, " nonce 0x");
+			tsc__puts(b, " nonce 0x");
 			tsc__put_hex(b, be32(o + 12), 0);
 		} else {
-			tsc_buf_puts(b, " hmac 0x");
+			tsc__puts(b, " hmac 0x");
 			put_bytes_hex(b, o + 4, 20);
 		}
 		return true;
@@ -257,11 +257,11 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 			return false;
 		f = o[3];
 		if (f & 0x10)
-			tsc_buf_puts(b, " fin");
+			tsc__puts(b, " fin");
 		o += 4;
 		n = len - 4;
 		if (f & 0x01) {
-			tsc_buf_puts(b, " ack ");
+			tsc__puts(b, " ack ");
 			if (f & 0x02) {
 				if (n < 8)
 					return false;
@@ -277,7 +277,7 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 			}
 		}
 		if (f & 0x04) {
-			tsc_buf_puts(b, " seq ");
+			tsc__puts(b, " seq ");
 			if (f & 0x08) {
 				if (n < 8)
 					return false;
@@ -293,18 +293,18 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 			}
 			if (n < 4)
 				return false;
-			tsc_buf_puts(b, " subseq ");
+			tsc__puts(b, " subseq ");
 			tsc__put_u(b, be32(o));
 			o += 4;
 			n -= 4;
 			if (n < 2)
 				return false;
-			tsc_buf_puts(b, " len ");
+			tsc__puts(b, " len ");
 			tsc__put_u(b, (uint32_t)o[0] << 8 | o[1]);
 			o += 2;
 			n -= 2;
 			if (n >= 2) {
-				tsc_buf_puts(b, " csum 0x");
+				tsc__puts(b, " csum 0x");
 				tsc__put_hex(b, (uint32_t)o[0] << 8 | o[1], 0);
 				n -= 2;
 			}
@@ -324,29 +324,29 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 		for (unsigned i = 0; i < TSC_ARRAY_SIZE(echo); i++)
 			if (echo[i].v == (o[2] & 0xfu))
 				es = echo[i].s;
-		tsc_buf_putc(b, ' ');
-		tsc_buf_puts(b, es);
-		tsc_buf_puts(b, " id ");
+		tsc__putc(b, ' ');
+		tsc__puts(b, es);
+		tsc__puts(b, " id ");
 		tsc__put_u(b, o[3]);
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		if (len <= 18) {
 			tsc__put_ip4(b, o + 4);
 			if (len == 10 || len == 18) {
-				tsc_buf_putc(b, ':');
+				tsc__putc(b, ':');
 				tsc__put_u(b, (uint32_t)o[8] << 8 | o[9]);
 			}
 			if (len == 16 || len == 18) {
-				tsc_buf_puts(b, " hmac 0x");
+				tsc__puts(b, " hmac 0x");
 				tsc__put_hex(b, be64(o + (len == 16 ? 8 : 10)), 0);
 			}
 		} else {
 			tsc__put_ip6(b, o + 4);
 			if (len == 22 || len == 30) {
-				tsc_buf_putc(b, ':');
+				tsc__putc(b, ':');
 				tsc__put_u(b, (uint32_t)o[20] << 8 | o[21]);
 			}
 			if (len == 28 || len == 30) {
-				tsc_buf_puts(b, " hmac 0x");
+				tsc__puts(b, " hmac 0x");
 				tsc__put_hex(b, be64(o + (len == 28 ? 20 : 22)), 0);
 			}
 		}
@@ -355,18 +355,18 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 	case 4:
 		if (len < 4)
 			return false;
-		tsc_buf_puts(b, " id");
+		tsc__puts(b, " id");
 		for (uint32_t i = 3; i < len; i++) {
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 			tsc__put_u(b, o[i]);
 		}
 		return true;
 	case 5:
 		if (len != 3 && len != 4)
 			return false;
-		tsc_buf_puts(b, (o[2] & 1) ? " backup" : " non-backup");
+		tsc__puts(b, (o[2] & 1) ? " backup" : " non-backup");
 		if (len == 4) {
-			tsc_buf_puts(b, " id ");
+			tsc__puts(b, " id ");
 			tsc__put_u(b, o[3]);
 		}
 		return true;
@@ -374,7 +374,7 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 	case 7:
 		if (len != 12)
 			return false;
-		tsc_buf_puts(b, sub == 6 ? " seq " : " key 0x");
+		tsc__puts(b, sub == 6 ? " seq " : " key 0x");
 		if (sub == 6)
 			tsc__put_u(b, be64(o + 4));
 		else
@@ -388,13 +388,13 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 static void tfo_print(struct tsc__pr *pr, const uint8_t *d, uint32_t n, bool exp)
 {
 	if (exp)
-		tsc_buf_puts(pr->b, "tfo");
+		tsc__puts(pr->b, "tfo");
 	if (n == 0) {
-		tsc_buf_puts(pr->b, " cookiereq");
+		tsc__puts(pr->b, " cookiereq");
 	} else if (n % 2 != 0 || n < 4 || n > 16) {
 		tsc__invalid(pr);
 	} else {
-		tsc_buf_puts(pr->b, " cookie ");
+		tsc__puts(pr->b, " cookie ");
 		put_bytes_hex(pr->b, d, n);
 	}
 }
@@ -411,10 +411,10 @@ static void md5_print(struct tsc__pr *pr, const struct tcp_ctx *x, const uint8_t
 {
 	/* tcpdump with libcrypto: it cannot check without -M, says why */
 	if (x->t->seg.len < x->t->hlen + (size_t)x->length)
-		tsc_buf_puts(pr->b, "snaplen too short, ");
+		tsc__puts(pr->b, "snaplen too short, ");
 	else
-		tsc_buf_puts(pr->b, "shared secret not supplied with -M, ");
-	tsc_buf_puts(pr->b, "can't check - ");
+		tsc__puts(pr->b, "shared secret not supplied with -M, ");
+	tsc__puts(pr->b, "can't check - ");
 	put_bytes_hex(pr->b, sig, 16);
 }
 
@@ -434,51 +434,51 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 	case 11:
 	case 12:
 	case 13:
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		tsc__put_u(b, o->v[0]);
 		return true;
 	case 5:
 		if (dl % 8 != 0) {
-			tsc_buf_puts(b, " invalid sack");
+			tsc__puts(b, " invalid sack");
 			return true;
 		}
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		tsc__put_u(b, dl / 8);
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		for (uint32_t i = 0; i + 8 <= n; i += 8) {
 			uint32_t s = be32(d + i), e = be32(d + i + 4);
 			uint32_t base = x->rev ? x->thseq : x->thack;
 
-			tsc_buf_putc(b, '{');
+			tsc__putc(b, '{');
 			tsc__put_u(b, (uint32_t)(s - base));
-			tsc_buf_putc(b, ':');
+			tsc__putc(b, ':');
 			tsc__put_u(b, (uint32_t)(e - base));
-			tsc_buf_putc(b, '}');
+			tsc__putc(b, '}');
 		}
 		return true;
 	case 8:
-		tsc_buf_puts(b, " val ");
+		tsc__puts(b, " val ");
 		tsc__put_u(b, o->v[0]);
-		tsc_buf_puts(b, " ecr ");
+		tsc__puts(b, " ecr ");
 		tsc__put_u(b, o->v[1]);
 		return true;
 	case 19:
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		md5_print(pr, x, d);
 		return true;
 	case 20:
-		tsc_buf_puts(b, " cap ");
+		tsc__puts(b, " cap ");
 		tsc__put_hex(b, d[0], 2);
-		tsc_buf_puts(b, " id ");
+		tsc__puts(b, " id ");
 		tsc__put_u(b, d[1]);
 		return true;
 	case 28: {
 		uint32_t uto = o->v[0];
 
-		tsc_buf_puts(b, " 0x");
+		tsc__puts(b, " 0x");
 		tsc__put_hex(b, uto, 0);
 		uto = (uto & 1) ? (uto >> 1) * 60 : uto >> 1;
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		tsc__put_u(b, uto);
 		return true;
 	}
@@ -488,15 +488,15 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 			return true;
 		}
 		if (n >= 1) {
-			tsc_buf_puts(b, " keyid ");
+			tsc__puts(b, " keyid ");
 			tsc__put_u(b, d[0]);
 		}
 		if (n >= 2) {
-			tsc_buf_puts(b, " rnextkeyid ");
+			tsc__puts(b, " rnextkeyid ");
 			tsc__put_u(b, d[1]);
 		}
 		if (dl > 2 && n > 2) {
-			tsc_buf_puts(b, " mac 0x");
+			tsc__puts(b, " mac 0x");
 			put_bytes_hex(b, d + 2, n - 2);
 		}
 		return true;
@@ -507,7 +507,7 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 	case 30:
 		return mptcp_print(b, d - 2, o->len, x->t->flags);
 	case 34:
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		tfo_print(pr, d, n, false);
 		return true;
 	case 254: {
@@ -516,7 +516,7 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 		if (dl < 2)
 			return false;
 		magic = (uint16_t)(d[0] << 8 | d[1]);
-		tsc_buf_putc(b, '-');
+		tsc__putc(b, '-');
 		if (magic == 0xf989)
 			tfo_print(pr, d + 2, n - 2, true);
 		else
@@ -525,7 +525,7 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 	}
 	default:
 		if (dl)
-			tsc_buf_puts(b, " 0x");
+			tsc__puts(b, " 0x");
 		put_bytes_hex(b, d, n);
 		return true;
 	}
@@ -536,18 +536,18 @@ static void opts_print(struct tsc__pr *pr, const struct tcp_ctx *x)
 	struct tsc_buf *b = pr->b;
 	const struct tsc_wire_tcp *t = x->t;
 
-	tsc_buf_puts(b, ", options [");
+	tsc__puts(b, ", options [");
 	for (unsigned i = 0; i < t->nopt; i++) {
 		const struct tsc_wire_tcpopt *o = &t->opt[i];
 		const char *name = opt_name(o->kind);
 		uint32_t used;
 
 		if (i)
-			tsc_buf_putc(b, ',');
+			tsc__putc(b, ',');
 		if (name) {
-			tsc_buf_puts(b, name);
+			tsc__puts(b, name);
 		} else {
-			tsc_buf_puts(b, "unknown-");
+			tsc__puts(b, "unknown-");
 			tsc__put_u(b, o->kind);
 		}
 		if (o->status == TSC_DECODE_BAD)
@@ -559,7 +559,7 @@ static void opts_print(struct tsc__pr *pr, const struct tcp_ctx *x)
 			 * closes with '>' once an option has been printed */
 			tsc__trunc(pr, "tcp");
 			if (i)
-				tsc_buf_putc(b, '>');
+				tsc__putc(b, '>');
 			return;
 		}
 		if (!opt_data_print(pr, x, o))
@@ -568,28 +568,28 @@ static void opts_print(struct tsc__pr *pr, const struct tcp_ctx *x)
 		if (o->kind == 5 && (o->len - 2u) % 8 != 0)
 			used = o->len;
 		if (used != o->len) {
-			tsc_buf_puts(b, "[len ");
+			tsc__puts(b, "[len ");
 			tsc__put_u(b, o->len);
-			tsc_buf_putc(b, ']');
+			tsc__putc(b, ']');
 		}
 	}
 	if (t->opt_status == TSC_DECODE_TRUNC) {
 		if (t->nopt)
-			tsc_buf_putc(b, ',');
+			tsc__putc(b, ',');
 		tsc__trunc(pr, "tcp");
 		return;
 	}
 	if (t->opt_status == TSC_DECODE_BAD) {
 		if (t->nopt)
-			tsc_buf_putc(b, ',');
+			tsc__putc(b, ',');
 		goto bad;
 	}
-	tsc_buf_putc(b, ']');
+	tsc__putc(b, ']');
 	return;
 bad:
-	tsc_buf_puts(b, "[bad opt]");
+	tsc__puts(b, "[bad opt]");
 	if (t->nopt > 1 || (t->nopt == 1 && t->opt_status == TSC_DECODE_BAD))
-		tsc_buf_putc(b, ']');
+		tsc__putc(b, ']');
 	pr->stop = true;
 }
 
@@ -598,15 +598,15 @@ static void rst_data_print(struct tsc__pr *pr, struct tsc_cur d, uint32_t length
 	struct tsc_buf *b = pr->b;
 	uint32_t n = length;
 
-	tsc_buf_puts(b, d.len >= length ? " [RST" : " [!RST");
+	tsc__puts(b, d.len >= length ? " [RST" : " [!RST");
 	if (n > 30) {
 		n = 30;
-		tsc_buf_putc(b, '+');
+		tsc__putc(b, '+');
 	}
-	tsc_buf_putc(b, ' ');
+	tsc__putc(b, ' ');
 	for (uint32_t i = 0; i < n && i < d.len; i++)
 		tsc__put_char_vis(b, d.p[i]);
-	tsc_buf_putc(b, ']');
+	tsc__putc(b, ']');
 }
 
 static void ports_print(struct tsc_buf *b, const struct tsc__l3 *l3, const struct tsc_wire_tcp *t)
@@ -618,32 +618,32 @@ static void ports_print(struct tsc_buf *b, const struct tsc__l3 *l3, const struc
 			tsc__put_ip6(b, l3->ip6->src);
 		else
 			tsc__put_ip4(b, l3->ip4->src);
-		tsc_buf_putc(b, '.');
+		tsc__putc(b, '.');
 	}
 	tsc__put_u(b, t->sport);
-	tsc_buf_puts(b, " > ");
+	tsc__puts(b, " > ");
 	if (direct) {
 		if (l3->ver == 6)
 			tsc__put_ip6(b, l3->ip6->dst);
 		else
 			tsc__put_ip4(b, l3->ip4->dst);
-		tsc_buf_putc(b, '.');
+		tsc__putc(b, '.');
 	}
 	tsc__put_u(b, t->dport);
-	tsc_buf_puts(b, ": ");
+	tsc__puts(b, ": ");
 }
 
 static void flags_print(struct tsc_buf *b, uint8_t f)
 {
 	static const char fl[] = "FSRP.UEW";
 
-	tsc_buf_puts(b, "Flags [");
+	tsc__puts(b, "Flags [");
 	if (!f)
-		tsc_buf_puts(b, "none");
+		tsc__puts(b, "none");
 	for (int i = 0; i < 8; i++)
 		if (f & (1u << i))
-			tsc_buf_putc(b, fl[i]);
-	tsc_buf_putc(b, ']');
+			tsc__putc(b, fl[i]);
+	tsc__putc(b, ']');
 }
 
 static void cksum_print(struct tsc__pr *pr, const struct tsc__l3 *l3, const struct tsc_wire_tcp *t,
@@ -654,14 +654,14 @@ static void cksum_print(struct tsc__pr *pr, const struct tsc__l3 *l3, const stru
 	if (t->seg.len < length)
 		return;
 	sum = tsc__l4_cksum(l3, t->seg, length, 6);
-	tsc_buf_puts(pr->b, ", cksum 0x");
+	tsc__puts(pr->b, ", cksum 0x");
 	tsc__put_hex(pr->b, t->sum, 4);
 	if (sum != 0) {
-		tsc_buf_puts(pr->b, " (incorrect -> 0x");
+		tsc__puts(pr->b, " (incorrect -> 0x");
 		tsc__put_hex(pr->b, tsc__cksum_shouldbe(t->sum, sum), 4);
-		tsc_buf_putc(pr->b, ')');
+		tsc__putc(pr->b, ')');
 	} else {
-		tsc_buf_puts(pr->b, " (correct)");
+		tsc__puts(pr->b, " (correct)");
 	}
 }
 
@@ -675,11 +675,11 @@ static void tcp_body_print(struct tsc__pr *pr, struct tcp_ctx *x, uint32_t lengt
 	if (!pr->o->Sflag && (t->flags & TSC_TH_ACK))
 		tcp_relative(pr->p, x->l3, t, &seq, &ack, &x->rev, &x->thseq, &x->thack);
 	if (t->hlen > length) {
-		tsc_buf_puts(b, " [bad hdr length ");
+		tsc__puts(b, " [bad hdr length ");
 		tsc__put_u(b, t->hlen);
-		tsc_buf_puts(b, " - too long, > ");
+		tsc__puts(b, " - too long, > ");
 		tsc__put_u(b, length);
-		tsc_buf_putc(b, ']');
+		tsc__putc(b, ']');
 		return;
 	}
 	if (pr->o->vflag && !pr->o->Kflag && !x->l3->fragmented)
@@ -687,21 +687,21 @@ static void tcp_body_print(struct tsc__pr *pr, struct tcp_ctx *x, uint32_t lengt
 	length -= t->hlen;
 	x->length = length;
 	if (pr->o->vflag > 1 || length > 0 || (t->flags & (TSC_TH_SYN | TSC_TH_FIN | TSC_TH_RST))) {
-		tsc_buf_puts(b, ", seq ");
+		tsc__puts(b, ", seq ");
 		tsc__put_u(b, seq);
 		if (length > 0) {
-			tsc_buf_putc(b, ':');
+			tsc__putc(b, ':');
 			tsc__put_u(b, (uint32_t)(seq + length));
 		}
 	}
 	if (t->flags & TSC_TH_ACK) {
-		tsc_buf_puts(b, ", ack ");
+		tsc__puts(b, ", ack ");
 		tsc__put_u(b, ack);
 	}
-	tsc_buf_puts(b, ", win ");
+	tsc__puts(b, ", win ");
 	tsc__put_u(b, t->win);
 	if (t->flags & TSC_TH_URG) {
-		tsc_buf_puts(b, ", urg ");
+		tsc__puts(b, ", urg ");
 		tsc__put_u(b, t->urp);
 	}
 }
@@ -716,14 +716,14 @@ void tsc__tcp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 	if (!t.have_ports) {
 		if (l3->ver == 6) {
 			tsc__put_ip6(b, l3->ip6->src);
-			tsc_buf_puts(b, " > ");
+			tsc__puts(b, " > ");
 			tsc__put_ip6(b, l3->ip6->dst);
 		} else {
 			tsc__put_ip4(b, l3->ip4->src);
-			tsc_buf_puts(b, " > ");
+			tsc__puts(b, " > ");
 			tsc__put_ip4(b, l3->ip4->dst);
 		}
-		tsc_buf_putc(b, ':');
+		tsc__putc(b, ':');
 		tsc__trunc(pr, "tcp");
 		return;
 	}
@@ -733,22 +733,22 @@ void tsc__tcp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 		return;
 	}
 	if (r == TSC_DECODE_BAD) {
-		tsc_buf_puts(b, " tcp ");
+		tsc__puts(b, " tcp ");
 		tsc__put_u(b, (uint32_t)(length - t.hlen));
-		tsc_buf_puts(b, " [bad hdr length ");
+		tsc__puts(b, " [bad hdr length ");
 		tsc__put_u(b, t.hlen);
-		tsc_buf_puts(b, " - too short, < 20]");
+		tsc__puts(b, " - too short, < 20]");
 		return;
 	}
 	if (pr->o->qflag) {
-		tsc_buf_puts(b, "tcp ");
+		tsc__puts(b, "tcp ");
 		tsc__put_u(b, (uint32_t)(length - t.hlen));
 		if (t.hlen > length) {
-			tsc_buf_puts(b, " [bad hdr length ");
+			tsc__puts(b, " [bad hdr length ");
 			tsc__put_u(b, t.hlen);
-			tsc_buf_puts(b, " - too long, > ");
+			tsc__puts(b, " - too long, > ");
 			tsc__put_u(b, length);
-			tsc_buf_putc(b, ']');
+			tsc__putc(b, ']');
 		}
 		return;
 	}
@@ -761,16 +761,16 @@ void tsc__tcp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 		if (pr->stop)
 			return;
 	}
-	tsc_buf_puts(b, ", length ");
+	tsc__puts(b, ", length ");
 	tsc__put_u(b, x.length);
 	if (x.length == 0)
 		return;
 	if (c.len < t.hlen) {
-		tsc_buf_puts(b, " [remaining caplen(");
+		tsc__puts(b, " [remaining caplen(");
 		tsc__put_u(b, c.len);
-		tsc_buf_puts(b, ") < header length(");
+		tsc__puts(b, ") < header length(");
 		tsc__put_u(b, t.hlen);
-		tsc_buf_puts(b, ")]");
+		tsc__puts(b, ")]");
 		tsc__trunc(pr, "tcp");
 		return;
 	}

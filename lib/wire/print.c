@@ -50,20 +50,20 @@ uint64_t tsc_wire_printer_seq_evictions(const struct tsc_wire_printer *p)
 
 static void put_2(struct tsc_buf *b, unsigned v)
 {
-	tsc_buf_putc(b, (char)('0' + v / 10 % 10));
-	tsc_buf_putc(b, (char)('0' + v % 10));
+	tsc__putc(b, (char)('0' + v / 10 % 10));
+	tsc__putc(b, (char)('0' + v % 10));
 }
 
 static void put_frac(struct tsc_buf *b, uint32_t frac, bool nano)
 {
 	char tmp[21];
-	size_t n = tsc_fmt_u64(tmp, frac);
+	size_t n = tsc__fmt_dec(tmp, frac);
 	size_t width = nano ? 9 : 6;
 
-	tsc_buf_putc(b, '.');
+	tsc__putc(b, '.');
 	for (size_t i = n; i < width; i++)
-		tsc_buf_putc(b, '0');
-	tsc_buf_put(b, tmp, n);
+		tsc__putc(b, '0');
+	tsc__put(b, tmp, n);
 }
 
 static void put_hms(struct tsc_buf *b, uint64_t secs_of_day_or_more)
@@ -74,9 +74,9 @@ static void put_hms(struct tsc_buf *b, uint64_t secs_of_day_or_more)
 		tsc__put_u(b, s / 3600);
 	else
 		put_2(b, (unsigned)(s / 3600));
-	tsc_buf_putc(b, ':');
+	tsc__putc(b, ':');
 	put_2(b, (unsigned)(s / 60 % 60));
-	tsc_buf_putc(b, ':');
+	tsc__putc(b, ':');
 	put_2(b, (unsigned)(s % 60));
 }
 
@@ -100,7 +100,7 @@ static void put_delta(struct tsc_buf *b, int64_t s1, uint32_t f1, int64_t s0, ui
 	int64_t unit = nano ? 1000000000 : 1000000;
 	int64_t d = (s1 - s0) * unit + ((int64_t)f1 - (int64_t)f0);
 
-	tsc_buf_putc(b, d < 0 ? '-' : ' ');
+	tsc__putc(b, d < 0 ? '-' : ' ');
 	if (d < 0)
 		d = -d;
 	put_hms(b, (uint64_t)(d / unit));
@@ -119,7 +119,7 @@ static void print_ts(struct tsc_wire_printer *p, struct tsc_buf *b, int64_t sec,
 		return;
 	case TSC_TS_UNIX:
 		if (sec < 0) {
-			tsc_buf_putc(b, '-');
+			tsc__putc(b, '-');
 			tsc__put_u(b, (uint64_t)-sec);
 		} else {
 			tsc__put_u(b, (uint64_t)sec);
@@ -150,11 +150,11 @@ static void print_ts(struct tsc_wire_printer *p, struct tsc_buf *b, int64_t sec,
 
 		civil_from_days(days, &y, &m, &d);
 		tsc__put_u(b, (uint64_t)(y < 0 ? 0 : y));
-		tsc_buf_putc(b, '-');
+		tsc__putc(b, '-');
 		put_2(b, m);
-		tsc_buf_putc(b, '-');
+		tsc__putc(b, '-');
 		put_2(b, d);
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		put_hms(b, sod);
 		put_frac(b, frac, o->nano);
 		break;
@@ -164,7 +164,7 @@ static void print_ts(struct tsc_wire_printer *p, struct tsc_buf *b, int64_t sec,
 		put_frac(b, frac, o->nano);
 		break;
 	}
-	tsc_buf_putc(b, ' ');
+	tsc__putc(b, ' ');
 }
 
 /* ---- link layer ---- */
@@ -209,11 +209,11 @@ static const char *ethertype_name(uint16_t t)
 
 static void put_ethertype(struct tsc_buf *b, uint16_t t)
 {
-	tsc_buf_puts(b, "ethertype ");
-	tsc_buf_puts(b, ethertype_name(t));
-	tsc_buf_puts(b, " (0x");
+	tsc__puts(b, "ethertype ");
+	tsc__puts(b, ethertype_name(t));
+	tsc__puts(b, " (0x");
 	tsc__put_hex(b, t, 4);
-	tsc_buf_putc(b, ')');
+	tsc__putc(b, ')');
 }
 
 static void eth_header_print(struct tsc__pr *pr, const struct tsc_wire_link *l, uint32_t wirelen)
@@ -221,17 +221,17 @@ static void eth_header_print(struct tsc__pr *pr, const struct tsc_wire_link *l, 
 	struct tsc_buf *b = pr->b;
 
 	tsc__put_mac(b, l->src, 6);
-	tsc_buf_puts(b, " > ");
+	tsc__puts(b, " > ");
 	tsc__put_mac(b, l->dst, 6);
-	tsc_buf_puts(b, ", ");
+	tsc__puts(b, ", ");
 	if (l->outer_type <= 1500) {
-		tsc_buf_puts(b, "802.3");
+		tsc__puts(b, "802.3");
 	} else {
 		put_ethertype(b, l->outer_type);
 	}
-	tsc_buf_puts(b, ", length ");
+	tsc__puts(b, ", length ");
 	tsc__put_u(b, wirelen);
-	tsc_buf_puts(b, ": ");
+	tsc__puts(b, ": ");
 }
 
 void tsc__ether_type_print(struct tsc__pr *pr, uint16_t type, struct tsc_cur c, uint32_t length)
@@ -267,16 +267,16 @@ static void ether_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struc
 			uint16_t tci = l->vlan[i].tci;
 			uint16_t next = i + 1 < l->nvlan ? l->vlan[i + 1].tpid : l->ethertype;
 
-			tsc_buf_puts(pr->b, "vlan ");
+			tsc__puts(pr->b, "vlan ");
 			tsc__put_u(pr->b, tci & 0x0fff);
-			tsc_buf_puts(pr->b, ", p ");
+			tsc__puts(pr->b, ", p ");
 			tsc__put_u(pr->b, tci >> 13);
 			if (tci & 0x1000)
-				tsc_buf_puts(pr->b, ", DEI");
-			tsc_buf_puts(pr->b, ", ");
+				tsc__puts(pr->b, ", DEI");
+			tsc__puts(pr->b, ", ");
 			if (next > 1500) {
 				put_ethertype(pr->b, next);
-				tsc_buf_puts(pr->b, ", ");
+				tsc__puts(pr->b, ", ");
 			}
 		}
 	}
@@ -312,9 +312,9 @@ static void pad_right(struct tsc_buf *b, const char *s, size_t w)
 {
 	size_t n = strlen(s);
 
-	tsc_buf_put(b, s, n);
+	tsc__put(b, s, n);
 	for (; n < w; n++)
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 }
 
 static void pad_left(struct tsc_buf *b, const char *s, size_t w)
@@ -322,8 +322,8 @@ static void pad_left(struct tsc_buf *b, const char *s, size_t w)
 	size_t n = strlen(s);
 
 	for (size_t i = n; i < w; i++)
-		tsc_buf_putc(b, ' ');
-	tsc_buf_put(b, s, n);
+		tsc__putc(b, ' ');
+	tsc__put(b, s, n);
 }
 
 static const char *ifname_lookup(struct tsc_wire_printer *p, uint32_t index)
@@ -352,28 +352,28 @@ static void sll_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct 
 
 	if (l->linktype == TSC_LINK_SLL2) {
 		pad_right(b, ifname_lookup(pr->p, l->ifindex), 5);
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 		pad_right(b, sll_pkttype(l->pkttype), 3);
-		tsc_buf_putc(b, ' ');
+		tsc__putc(b, ' ');
 	}
 	if (pr->o->eflag) {
 		if (l->linktype == TSC_LINK_SLL2) {
-			tsc_buf_puts(b, "ifindex ");
+			tsc__puts(b, "ifindex ");
 			tsc__put_u(b, l->ifindex);
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 		} else {
 			pad_left(b, sll_pkttype(l->pkttype), 3);
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 		}
 		if (l->halen == 6) {
 			tsc__put_mac(b, l->src, 6);
-			tsc_buf_putc(b, ' ');
+			tsc__putc(b, ' ');
 		}
 		if (!pr->o->qflag) {
 			put_ethertype(b, l->ethertype);
-			tsc_buf_puts(b, ", length ");
+			tsc__puts(b, ", length ");
 			tsc__put_u(b, wirelen);
-			tsc_buf_puts(b, ": ");
+			tsc__puts(b, ": ");
 		}
 	}
 	(void)tsc_cur_skip(&c, l->hdrlen);
@@ -406,13 +406,13 @@ static void null_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct
 	uint32_t length = wirelen >= 4 ? wirelen - 4 : 0;
 
 	if (pr->o->eflag) {
-		tsc_buf_puts(pr->b, "AF ");
-		tsc_buf_puts(pr->b, bsd_af_name(l->af));
-		tsc_buf_puts(pr->b, " (");
+		tsc__puts(pr->b, "AF ");
+		tsc__puts(pr->b, bsd_af_name(l->af));
+		tsc__puts(pr->b, " (");
 		tsc__put_u(pr->b, l->af);
-		tsc_buf_puts(pr->b, "), length ");
+		tsc__puts(pr->b, "), length ");
 		tsc__put_u(pr->b, wirelen);
-		tsc_buf_puts(pr->b, ": ");
+		tsc__puts(pr->b, ": ");
 	}
 	(void)tsc_cur_skip(&c, 4);
 	if (l->af == 2)
@@ -428,9 +428,9 @@ static void raw_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t wirelen)
 	uint8_t v;
 
 	if (pr->o->eflag)
-		tsc_buf_puts(pr->b, "ip: ");
+		tsc__puts(pr->b, "ip: ");
 	if (wirelen < 1) {
-		tsc_buf_puts(pr->b, "truncated-ip ");
+		tsc__puts(pr->b, "truncated-ip ");
 		tsc__put_u(pr->b, wirelen);
 		return;
 	}
@@ -443,7 +443,7 @@ static void raw_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t wirelen)
 	} else if ((v & 0xf0) == 0x60) {
 		tsc__ip6_print(pr, c, wirelen);
 	} else {
-		tsc_buf_puts(pr->b, "unknown ip ");
+		tsc__puts(pr->b, "unknown ip ");
 		tsc__put_u(pr->b, v >> 4);
 	}
 }
@@ -472,9 +472,9 @@ static uint32_t dispatch(struct tsc__pr *pr, uint32_t linktype, struct tsc_cur c
 	enum tsc_decode r = tsc_wire_link_decode(linktype, c, &l);
 
 	if (r == TSC_DECODE_BAD) {
-		tsc_buf_puts(pr->b, "[unsupported link-type ");
+		tsc__puts(pr->b, "[unsupported link-type ");
 		tsc__put_u(pr->b, linktype);
-		tsc_buf_putc(pr->b, ']');
+		tsc__putc(pr->b, ']');
 		return 0;
 	}
 	if (r == TSC_DECODE_TRUNC && !l.vlan_trunc) {
@@ -524,5 +524,5 @@ void tsc_wire_print_packet(struct tsc_wire_printer *p, struct tsc_buf *out, uint
 		if (caplen > hdrlen)
 			tsc__ascii_print(out, data + hdrlen, caplen - hdrlen);
 	}
-	tsc_buf_putc(out, '\n');
+	tsc__putc(out, '\n');
 }

@@ -3,9 +3,11 @@
 # tcpscope trace against real connections between two namespaces this test
 # creates (client tscA<pid>, server tscB<pid>, veth, 10.250.7.0/24): normal
 # close from each side, refused, RST (SO_LINGER 0), simultaneous close (FINs
-# dropped by nftables inside the namespaces so the retransmissions cross).
+# dropped by nftables inside the namespaces so the retransmissions cross), a
+# half-open connection whose request socket dies without a child.
 # Asserts the exact RFC transition sequence of both endpoints, the kernel
-# view against an independent bpftrace one-liner, --netns, and ms_in_old.
+# view against an independent bpftrace one-liner, --netns, ms_in_old, and
+# SYN-RECEIVED reported at the SYN (before the client's ESTABLISHED).
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "needs root"; exit 77; }
 [ -r /sys/kernel/btf/vmlinux ] || { echo "no kernel BTF"; exit 77; }
@@ -105,6 +107,17 @@ nft(A, rule); nft(B, rule)
 c.close(); a.close(); time.sleep(0.05)
 nft(A, "delete table inet tsc"); nft(B, "delete table inet tsc")
 time.sleep(1.0)
+# half-open: the client drops SYN-ACKs; the listener closes, so the request
+# socket dies at its next SYN-ACK timer (~1 s) without ever having a child
+nft(A, "add table inet tsc; add chain inet tsc in { type filter hook input priority 0; }; add rule inet tsc in tcp flags & (syn|ack) == (syn|ack) drop")
+l = listener(9406)
+enter(A); c = socket.socket(); c.bind(("10.250.7.1", 9416)); c.setblocking(False)
+try:
+    c.connect(("10.250.7.2", 9406))
+except BlockingIOError:
+    pass
+time.sleep(0.3); l.close(); time.sleep(1.5); c.close()
+nft(A, "delete table inet tsc")
 PY
 python3 "$tmp/drive.py" "$A" "$B" || fail "driver"
 sleep 0.5
@@ -141,6 +154,7 @@ want = {
     "rst server": ((inoB, 9404, 9414), "LISTEN>SYN-RECEIVED>ESTABLISHED>CLOSED"),
     # when the two retransmitted FINs do not cross in the same instant, one
     # side sees the ACK of its FIN first (FIN-WAIT-2); at least one CLOSING
+    "half-open server": ((inoB, 9406, 9416), "LISTEN>SYN-RECEIVED>CLOSED"),
     "simultaneous client": ((inoA, 9415, 9405), ("CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>CLOSING>TIME-WAIT>CLOSED",
                                                "CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>FIN-WAIT-2>TIME-WAIT>CLOSED")),
     "simultaneous server": ((inoB, 9405, 9415), ("LISTEN>SYN-RECEIVED>ESTABLISHED>FIN-WAIT-1>CLOSING>TIME-WAIT>CLOSED",
@@ -155,6 +169,18 @@ for name, (key, exp) in want.items():
 sim = path(seq(rfc, inoA, 9415, 9405)) + path(seq(rfc, inoB, 9405, 9415))
 if "CLOSING" not in sim:
     print("simultaneous close: neither side went through CLOSING"); bad += 1
+# SYN-RECEIVED at the SYN: before the client saw the SYN-ACK (ESTABLISHED)
+def first(evs, ns, lport, pport, new):
+    return next((e for e in evs if e["netns"] == ns and e["local_port"] == lport and
+                 e["peer_port"] == pport and e["new"] == new), None)
+for sp, cp in ((9401, 9411), (9402, 9412), (9404, 9414), (9405, 9415)):
+    sr, est = first(rfc, inoB, sp, cp, "SYN-RECEIVED"), first(rfc, inoA, cp, sp, "ESTABLISHED")
+    if not sr or not est or sr["ts_mono_ns"] > est["ts_mono_ns"] or sr["method"] not in ("synack", "fentry"):
+        print(f"SYN-RECEIVED of server {sp} not at the SYN: {sr} / client {est}"); bad += 1
+# the half-open request died at its SYN-ACK timer, ~1 s after the SYN
+ho = first(rfc, inoB, 9406, 9416, "CLOSED")
+if not ho or ho["method"] not in ("inferred", "fentry") or not (800 <= (ho["ms_in_old"] or 0) <= 2500):
+    print("half-open request end wrong:", ho); bad += 1
 # the kernel's own view: no TIME-WAIT, the child's LISTEN -> SYN_RECV at the handshake
 kexp = "CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>FIN-WAIT-2>CLOSED"
 got = path(seq(kern, inoA, 9411, 9401))
@@ -162,7 +188,7 @@ print(f"{'kernel normal client':22} {got}")
 if got != kexp:
     print(f"  expected {kexp}"); bad += 1
 methods = {e["method"] for e in rfc}
-assert methods <= {"tracepoint", "fentry", "inferred"}, methods
+assert methods <= {"tracepoint", "fentry", "inferred", "synack"}, methods
 assert {e["method"] for e in kern} == {"tracepoint"}, "kernel view has non-tracepoint events"
 # time in CLOSE-WAIT of the normal server: the driver slept 0.2 s before close()
 cw = [e for e in rfc if e["netns"] == inoB and e["local_port"] == 9401 and e["old"] == "CLOSE-WAIT"]

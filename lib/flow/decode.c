@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Frame -> struct tsc_flow_seg: chains the lib/wire decoders (link, IPv4,
+ * IPv6, TCP) and copies the few fields flow tracking needs. It walks the IPv6
+ * extension-header chain (RFC 8200 section 4) only far enough to find TCP;
+ * non-first fragments are not TCP segments for us. No new header parsing.
+ */
+#include <string.h>
+
+#include "flow/flow.h"
+#include "wire/wire.h"
+
+enum { DEC_TCP = 1, DEC_OTHER = 0, DEC_TRUNC = -1, DEC_BAD = -2 };
+
+static int tcp_fill(struct tsc_cur seg, uint32_t declared, struct tsc_flow_seg *s)
+{
+	struct tsc_wire_tcp t;
+	enum tsc_decode d;
+
+	if (seg.len > declared)
+		seg.len = declared;
+	d = tsc_wire_tcp_decode(seg, declared, &t);
+	if (d == TSC_DECODE_TRUNC)
+		return DEC_TRUNC;
+	if (d == TSC_DECODE_BAD || t.hlen > declared)
+		return DEC_BAD;
+	s->sport = t.sport;
+	s->dport = t.dport;
+	s->seq = t.seq;
+	s->ack = t.ack;
+	s->flags = t.flags;
+	s->win = t.win;
+	s->len = declared - t.hlen;
+	s->wscale = -1;
+	s->mss = 0;
+	if (t.flags & TSC_TH_SYN) {
+		/* only SYNs carry what we need (wscale, mss): spare the walk otherwise */
+		tsc_wire_tcp_opts_decode(&t);
+		for (unsigned i = 0; i < t.nopt; i++) {
+			if (t.opt[i].status != TSC_DECODE_OK)
+				continue;
+			if (t.opt[i].kind == 3)
+				s->wscale = (int8_t)(t.opt[i].v[0] > 14 ? 14 : t.opt[i].v[0]);
+			else if (t.opt[i].kind == 2)
+				s->mss = (uint16_t)t.opt[i].v[0];
+		}
+	}
+	return DEC_TCP;
+}
+
+static int ip4_fill(struct tsc_cur c, uint32_t length, struct tsc_flow_seg *s)
+{
+	struct tsc_wire_ip4 ip;
+	enum tsc_decode d = tsc_wire_ip4_decode(c, length, &ip);
+
+	if (d == TSC_DECODE_TRUNC)
+		return DEC_TRUNC;
+	if (d == TSC_DECODE_BAD)
+		return DEC_BAD;
+	if (ip.proto != 6)
+		return DEC_OTHER;
+	/* a non-first fragment carries no TCP header */
+	if (ip.off & 0x1fff)
+		return DEC_OTHER;
+	s->family = 4;
+	memset(s->src, 0, sizeof(s->src));
+	memset(s->dst, 0, sizeof(s->dst));
+	memcpy(s->src, ip.src, 4);
+	memcpy(s->dst, ip.dst, 4);
+	if (ip.payload.len == 0 && ip.payload_len > 0)
+		return DEC_TRUNC;
+	return tcp_fill(ip.payload, ip.payload_len, s);
+}
+
+static bool ip6_is_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 60 || nh == 44;
+}
+
+static int ip6_fill(struct tsc_cur c, uint32_t length, struct tsc_flow_seg *s)
+{
+	struct tsc_wire_ip6 ip6;
+	enum tsc_decode d = tsc_wire_ip6_decode(c, length, &ip6);
+	struct tsc_cur cur;
+	uint32_t left;
+	uint8_t nh;
+
+	if (d == TSC_DECODE_TRUNC)
+		return DEC_TRUNC;
+	if (d == TSC_DECODE_BAD)
+		return DEC_BAD;
+	s->family = 6;
+	memcpy(s->src, ip6.src, 16);
+	memcpy(s->dst, ip6.dst, 16);
+	cur = ip6.after;
+	left = ip6.plen;
+	nh = ip6.nxt;
+	for (unsigned i = 0; i < 8 && ip6_is_ext(nh); i++) {
+		uint8_t next, hl;
+		uint16_t off;
+		uint32_t sz;
+		struct tsc_cur h = cur;
+
+		if (!tsc_cur_u8(&h, &next) || !tsc_cur_u8(&h, &hl))
+			return DEC_TRUNC;
+		sz = nh == 44 ? 8u : ((uint32_t)hl + 1) * 8;
+		if (nh == 44) {
+			if (!tsc_cur_be16(&h, &off))
+				return DEC_TRUNC;
+			if (off & 0xfff8)
+				return DEC_OTHER; /* not the first fragment */
+		}
+		if (sz > left)
+			return DEC_BAD;
+		if (!tsc_cur_skip(&cur, sz))
+			return DEC_TRUNC;
+		left -= sz;
+		nh = next;
+	}
+	if (nh != 6)
+		return DEC_OTHER;
+	if (ip6.plen == 0)
+		return DEC_OTHER; /* jumbogram: not worth tracking */
+	return tcp_fill(cur, left, s);
+}
+
+int tsc_flow_decode_frame(uint32_t linktype, const uint8_t *data, uint32_t caplen,
+			  uint32_t wirelen, struct tsc_flow_seg *s)
+{
+	struct tsc_cur c = tsc_cur_make(data, caplen);
+	struct tsc_wire_link l;
+	uint32_t length;
+	uint8_t v;
+	int family = 0;
+
+	switch (tsc_wire_link_decode(linktype, c, &l)) {
+	case TSC_DECODE_OK:
+		break;
+	case TSC_DECODE_TRUNC:
+		return DEC_TRUNC;
+	default:
+		return DEC_OTHER;
+	}
+	if (!tsc_cur_skip(&c, l.hdrlen))
+		return DEC_TRUNC;
+	length = wirelen > l.hdrlen ? wirelen - l.hdrlen : 0;
+	s->wirelen = wirelen;
+	if (l.ethertype == TSC_ETH_IPV4)
+		family = 4;
+	else if (l.ethertype == TSC_ETH_IPV6)
+		family = 6;
+	else if (l.linktype == TSC_LINK_NULL || l.linktype == TSC_LINK_LOOP)
+		family = l.af == 2 ? 4 : (l.af == 10 || l.af == 24 || l.af == 28 || l.af == 30) ? 6 : 0;
+	else if (l.linktype == TSC_LINK_RAW) {
+		struct tsc_cur h = c;
+
+		if (!tsc_cur_u8(&h, &v))
+			return DEC_TRUNC;
+		family = v >> 4;
+	}
+	if (family == 4)
+		return ip4_fill(c, length, s);
+	if (family == 6)
+		return ip6_fill(c, length, s);
+	return DEC_OTHER;
+}

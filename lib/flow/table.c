@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The bounded flow table: one preallocated array of connection records
+ * (calloc'd, so untouched slots cost no memory), a chained hash on the
+ * bidirectional 5-tuple, and one LRU list per state class with conntrack's
+ * idle timeouts. When full, the oldest idle connection of the least valuable
+ * class is evicted (finished ones first, then half-open: a SYN flood evicts
+ * itself, not the established connections) and counted. A SYN with a new ISN
+ * on a known 4-tuple ends the old instance (recycled TIME-WAIT).
+ * References: nf_conntrack_proto_tcp.c timeouts, early_drop().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "flow/flow.h"
+#include "flow/internal.h"
+#include "wire/wire.h"
+
+#define NIL UINT32_MAX
+
+struct ent {
+	struct tsc_flow f;
+	uint32_t hnext, prev, next;
+	uint8_t cls, used;
+};
+
+struct lru {
+	uint32_t head, tail;
+	uint64_t n;
+};
+
+struct tsc_flow_table {
+	struct tsc_flow_opts o;
+	struct ent *e;
+	uint32_t *bucket, nbucket, hiwater, freelist;
+	struct lru lru[TSC_FLOW_CLS__COUNT];
+	struct tsc_flow_stats st;
+	uint64_t next_id;
+	int64_t last_expire_ns, now_ns;
+	tsc_flow_emit_fn emit;
+	void *emit_arg;
+};
+
+static const uint64_t default_tmo_ms[TSC_FLOW_CLS__COUNT] = {
+	[TSC_FLOW_CLS_HANDSHAKE] = 120000,
+	[TSC_FLOW_CLS_OPEN] = 432000000, /* 5 days */
+	[TSC_FLOW_CLS_CLOSING] = 120000,
+	[TSC_FLOW_CLS_TIMEWAIT] = 120000,
+	[TSC_FLOW_CLS_CLOSED] = 10000,
+};
+
+struct tsc_flow_table *tsc_flow_table_new(const struct tsc_flow_opts *opts, tsc_flow_emit_fn emit,
+					  void *arg)
+{
+	struct tsc_flow_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	if (opts)
+		t->o = *opts;
+	if (!t->o.max_flows)
+		t->o.max_flows = TSC_FLOW_DEFAULT_MAX;
+	if (t->o.max_flows > (1u << 30)) {
+		free(t);
+		errno = EINVAL;
+		return NULL;
+	}
+	for (int i = 0; i < TSC_FLOW_CLS__COUNT; i++)
+		if (!t->o.timeout_ms[i])
+			t->o.timeout_ms[i] = default_tmo_ms[i];
+	t->nbucket = 1;
+	while (t->nbucket < t->o.max_flows)
+		t->nbucket <<= 1;
+	t->e = calloc(t->o.max_flows, sizeof(*t->e));
+	t->bucket = malloc((size_t)t->nbucket * sizeof(*t->bucket));
+	if (!t->e || !t->bucket) {
+		tsc_flow_table_free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(t->bucket, 0xff, (size_t)t->nbucket * sizeof(*t->bucket));
+	for (int i = 0; i < TSC_FLOW_CLS__COUNT; i++)
+		t->lru[i].head = t->lru[i].tail = NIL;
+	t->freelist = NIL;
+	t->emit = emit;
+	t->emit_arg = arg;
+	return t;
+}
+
+void tsc_flow_table_free(struct tsc_flow_table *t)
+{
+	if (!t)
+		return;
+	free(t->e);
+	free(t->bucket);
+	free(t);
+}
+
+const struct tsc_flow_stats *tsc_flow_table_stats(const struct tsc_flow_table *t)
+{
+	return &t->st;
+}
+
+/* Symmetric hash: both directions of a connection land in one bucket. */
+static uint32_t seg_hash(const struct tsc_flow_seg *s)
+{
+	size_t al = s->family == 4 ? 4 : 16;
+	uint64_t a = tsc_hash_bytes(s->src, al) ^ ((uint64_t)s->sport * 0x9e3779b97f4a7c15ull);
+	uint64_t b = tsc_hash_bytes(s->dst, al) ^ ((uint64_t)s->dport * 0x9e3779b97f4a7c15ull);
+	uint64_t h = (a + b) ^ ((a ^ b) >> 17) ^ s->family;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static void lru_unlink(struct tsc_flow_table *t, uint32_t i)
+{
+	struct ent *e = &t->e[i];
+	struct lru *l = &t->lru[e->cls];
+
+	if (e->prev != NIL)
+		t->e[e->prev].next = e->next;
+	else
+		l->head = e->next;
+	if (e->next != NIL)
+		t->e[e->next].prev = e->prev;
+	else
+		l->tail = e->prev;
+	l->n--;
+}
+
+static void lru_append(struct tsc_flow_table *t, uint32_t i, uint8_t cls)
+{
+	struct ent *e = &t->e[i];
+	struct lru *l = &t->lru[cls];
+
+	e->cls = cls;
+	e->next = NIL;
+	e->prev = l->tail;
+	if (l->tail != NIL)
+		t->e[l->tail].next = i;
+	else
+		l->head = i;
+	l->tail = i;
+	l->n++;
+}
+
+static void hash_unlink(struct tsc_flow_table *t, uint32_t i, uint32_t h)
+{
+	uint32_t *pp = &t->bucket[h & (t->nbucket - 1)];
+
+	while (*pp != NIL) {
+		if (*pp == i) {
+			*pp = t->e[i].hnext;
+			return;
+		}
+		pp = &t->e[*pp].hnext;
+	}
+}
+
+static uint32_t flow_hash(const struct tsc_flow *f)
+{
+	struct tsc_flow_seg s;
+
+	s.family = f->family;
+	memcpy(s.src, f->addr[0], 16);
+	memcpy(s.dst, f->addr[1], 16);
+	s.sport = f->port[0];
+	s.dport = f->port[1];
+	return seg_hash(&s);
+}
+
+/* Takes entry i out of the table and hands it to the emit callback. */
+static void retire(struct tsc_flow_table *t, uint32_t i, bool at_end)
+{
+	struct ent *e = &t->e[i];
+
+	hash_unlink(t, i, flow_hash(&e->f));
+	lru_unlink(t, i);
+	if (e->f.pr[0].syn_copies && !e->f.pr[1].first.pkt && !e->f.pr[0].fin_copies)
+		t->st.syn_only++;
+	if (t->emit)
+		t->emit(t->emit_arg, &e->f, at_end);
+	e->used = 0;
+	e->hnext = t->freelist;
+	t->freelist = i;
+	t->st.active--;
+}
+
+static uint8_t state_class(enum tsc_flow_state s)
+{
+	switch (s) {
+	case TSC_FS_SYN_SENT:
+	case TSC_FS_SYN_RECEIVED:
+		return TSC_FLOW_CLS_HANDSHAKE;
+	case TSC_FS_ESTABLISHED:
+		return TSC_FLOW_CLS_OPEN;
+	case TSC_FS_FIN_WAIT_1:
+	case TSC_FS_FIN_WAIT_2:
+	case TSC_FS_CLOSE_WAIT:
+	case TSC_FS_CLOSING:
+	case TSC_FS_LAST_ACK:
+		return TSC_FLOW_CLS_CLOSING;
+	case TSC_FS_TIME_WAIT:
+		return TSC_FLOW_CLS_TIMEWAIT;
+	default:
+		return TSC_FLOW_CLS_CLOSED;
+	}
+}
+
+/* The connection's class is that of its most alive endpoint. */
+static uint8_t flow_class(const struct tsc_flow *f)
+{
+	static const uint8_t rank[TSC_FLOW_CLS__COUNT] = {
+		[TSC_FLOW_CLS_CLOSED] = 0,  [TSC_FLOW_CLS_TIMEWAIT] = 1, [TSC_FLOW_CLS_HANDSHAKE] = 2,
+		[TSC_FLOW_CLS_CLOSING] = 3, [TSC_FLOW_CLS_OPEN] = 4,
+	};
+	struct tsc_flow_states a, b;
+	uint8_t ca, cb;
+
+	tsc_flow_replay(f, 0, false, &a);
+	tsc_flow_replay(f, 1, false, &b);
+	ca = state_class(a.final);
+	cb = state_class(b.final);
+	/* a passive side that never answered is not an open connection */
+	if (b.final == TSC_FS_LISTEN)
+		cb = TSC_FLOW_CLS_CLOSED;
+	return rank[ca] >= rank[cb] ? ca : cb;
+}
+
+static void expire_class(struct tsc_flow_table *t, int c, int64_t now)
+{
+	int64_t tmo = (int64_t)t->o.timeout_ms[c] * 1000000;
+
+	while (t->lru[c].head != NIL) {
+		uint32_t i = t->lru[c].head;
+
+		if (now - t->e[i].f.last.ts_ns <= tmo)
+			break;
+		t->e[i].f.flags |= TSC_FLOW_TIMED_OUT;
+		t->st.timed_out++;
+		retire(t, i, true);
+	}
+}
+
+void tsc_flow_table_expire(struct tsc_flow_table *t, int64_t now_ns)
+{
+	for (int c = 0; c < TSC_FLOW_CLS__COUNT; c++)
+		expire_class(t, c, now_ns);
+	t->last_expire_ns = now_ns;
+}
+
+static uint32_t evict_one(struct tsc_flow_table *t)
+{
+	static const int order[] = { TSC_FLOW_CLS_CLOSED, TSC_FLOW_CLS_TIMEWAIT,
+				     TSC_FLOW_CLS_HANDSHAKE, TSC_FLOW_CLS_CLOSING,
+				     TSC_FLOW_CLS_OPEN };
+
+	for (size_t k = 0; k < TSC_ARRAY_SIZE(order); k++) {
+		uint32_t i = t->lru[order[k]].head;
+
+		if (i == NIL)
+			continue;
+		t->st.evicted[order[k]]++;
+		t->e[i].f.flags |= TSC_FLOW_EVICTED;
+		retire(t, i, false);
+		return 0;
+	}
+	return NIL;
+}
+
+static uint32_t slot_alloc(struct tsc_flow_table *t)
+{
+	uint32_t i;
+
+	if (t->freelist == NIL && t->hiwater == t->o.max_flows && evict_one(t) == NIL)
+		return NIL;
+	if (t->freelist != NIL) {
+		i = t->freelist;
+		t->freelist = t->e[i].hnext;
+	} else {
+		i = t->hiwater++;
+	}
+	return i;
+}
+
+static uint32_t lookup(struct tsc_flow_table *t, const struct tsc_flow_seg *s, uint32_t h,
+		       int *ret_side)
+{
+	for (uint32_t i = t->bucket[h & (t->nbucket - 1)]; i != NIL; i = t->e[i].hnext) {
+		struct ent *e = &t->e[i];
+		int side;
+
+		if (e->f.family != s->family)
+			continue;
+		side = tsc_flow_side(&e->f, s);
+		if (side >= 0) {
+			*ret_side = side;
+			return i;
+		}
+	}
+	return NIL;
+}
+
+static uint32_t create(struct tsc_flow_table *t, const struct tsc_flow_seg *s, uint32_t h,
+		       int *ret_side)
+{
+	uint32_t i = slot_alloc(t);
+	struct ent *e;
+
+	if (i == NIL)
+		return NIL;
+	e = &t->e[i];
+	*ret_side = tsc_flow_init(&e->f, ++t->next_id, s);
+	e->used = 1;
+	e->hnext = t->bucket[h & (t->nbucket - 1)];
+	t->bucket[h & (t->nbucket - 1)] = i;
+	lru_append(t, i, TSC_FLOW_CLS_HANDSHAKE);
+	t->st.flows++;
+	t->st.active++;
+	if (t->st.active > t->st.peak_active)
+		t->st.peak_active = t->st.active;
+	return i;
+}
+
+/* Does this segment start a new instance on a known 4-tuple? (a SYN with a
+ * different ISN from the same sender) */
+static bool new_instance(const struct tsc_flow *f, int side, const struct tsc_flow_seg *s)
+{
+	const struct tsc_flow_dirproto *x = &f->pr[side];
+
+	return (s->flags & TSC_TH_SYN) && !(s->flags & TSC_TH_RST) && x->syn_copies &&
+	       s->seq != x->isn;
+}
+
+static bool state_relevant(const struct ent *e, const struct tsc_flow_seg *s)
+{
+	return (s->flags & (TSC_TH_SYN | TSC_TH_FIN | TSC_TH_RST)) ||
+	       e->cls != TSC_FLOW_CLS_OPEN || e->f.pr[0].rst_cand.pkt || e->f.pr[1].rst_cand.pkt;
+}
+
+static void replay_now(const struct tsc_flow *f, enum tsc_flow_state *ret)
+{
+	struct tsc_flow_states st;
+
+	for (int k = 0; k < 2; k++) {
+		tsc_flow_replay(f, k, false, &st);
+		ret[k] = st.final;
+	}
+}
+
+int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *s,
+			   struct tsc_flow_verdict *v)
+{
+	uint32_t h = seg_hash(s), i;
+	int side = 0;
+	struct ent *e;
+	uint8_t cls;
+
+	if (v)
+		memset(v, 0, sizeof(*v));
+	t->now_ns = s->ts_ns;
+	if (s->ts_ns - t->last_expire_ns >= 1000000000 || s->ts_ns < t->last_expire_ns)
+		tsc_flow_table_expire(t, s->ts_ns);
+	i = lookup(t, s, h, &side);
+	if (i != NIL && new_instance(&t->e[i].f, side, s)) {
+		t->e[i].f.flags |= TSC_FLOW_RECYCLED;
+		t->st.recycled++;
+		retire(t, i, true);
+		i = NIL;
+	}
+	if (i == NIL) {
+		i = create(t, s, h, &side);
+		if (i == NIL)
+			return -ENOMEM;
+		if (v)
+			v->notes |= TSC_FLOW_N_NEW_CONN;
+	}
+	e = &t->e[i];
+	if (v && t->o.track_states)
+		replay_now(&e->f, v->before);
+	tsc_flow_record(&e->f, side, s);
+	tsc_flow_analyze(&e->f, side, s, v);
+	if (v && t->o.track_states)
+		replay_now(&e->f, v->after);
+	cls = e->cls;
+	if (state_relevant(e, s))
+		cls = flow_class(&e->f);
+	lru_unlink(t, i);
+	lru_append(t, i, cls);
+	return 1;
+}
+
+int tsc_flow_table_frame(struct tsc_flow_table *t, uint32_t linktype, uint64_t pkt, int64_t ts_ns,
+			 const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+			 struct tsc_flow_verdict *v)
+{
+	struct tsc_flow_seg s;
+	int r;
+
+	t->st.frames++;
+	s.pkt = pkt;
+	s.ts_ns = ts_ns;
+	r = tsc_flow_decode_frame(linktype, data, caplen, wirelen, &s);
+	if (v)
+		memset(v, 0, sizeof(*v));
+	if (r == 0) {
+		t->st.non_tcp++;
+		return 0;
+	}
+	if (r == -1) {
+		t->st.truncated++;
+		return 0;
+	}
+	if (r < 0) {
+		t->st.bad++;
+		return 0;
+	}
+	t->st.tcp++;
+	return tsc_flow_table_segment(t, &s, v);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct ent *x = *(struct ent *const *)a, *y = *(struct ent *const *)b;
+
+	return x->f.id < y->f.id ? -1 : x->f.id > y->f.id;
+}
+
+int tsc_flow_table_finish(struct tsc_flow_table *t)
+{
+	struct ent **v;
+	size_t n = 0;
+
+	v = malloc((t->st.active ? t->st.active : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < t->hiwater; i++)
+		if (t->e[i].used)
+			v[n++] = &t->e[i];
+	qsort(v, n, sizeof(*v), cmp_id);
+	for (size_t k = 0; k < n; k++)
+		retire(t, (uint32_t)(v[k] - t->e), true);
+	free(v);
+	return 0;
+}
