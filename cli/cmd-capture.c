@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "core/strparse.h"
 #include "wire/wire.h"
+#include "flow/flow.h" /* --explain */
 
 struct capture_args {
 	struct tsc_wire_opts wo;
@@ -23,6 +24,7 @@ struct capture_args {
 	const char *rfile, *wfile, *user;
 	uint64_t count;
 	uint64_t rotate_secs, rotate_bytes, rotate_files;
+	bool explain; /* --explain: what each segment means (lib/flow/explain.c) */
 	bool list, count_only, line_buffered, packet_buffered, nano_set;
 	int tflag;
 	char *filter;
@@ -32,9 +34,13 @@ struct capture_run {
 	struct capture_args *a;
 	struct tsc_capture *cap;
 	struct tsc_wire_printer *pr;
+	struct tsc_flow_table *flows; /* --explain */
+	uint64_t pktno;
 	struct tsc_buf out;
-	uint64_t npkts, file_bytes, file_no;
-	int64_t file_start;
+	uint64_t npkts, file_bytes, file_no, gcount;
+	int64_t gtime; /* wall clock of the current -G period (tcpdump's Gflag_time) */
+	int wchars;    /* digits of the -C file number: those of -W minus one */
+	bool limit_reached;
 	int linktype;
 	int werr;
 	char wname[4200];
@@ -88,7 +94,7 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_NANO = 256, OPT_MICRO, OPT_COUNT, OPT_PREC, OPT_IMMEDIATE };
+enum { OPT_NANO = 256, OPT_MICRO, OPT_COUNT, OPT_PREC, OPT_IMMEDIATE, OPT_EXPLAIN };
 
 static int parse_args(int argc, char **argv, struct capture_args *a)
 {
@@ -98,6 +104,7 @@ static int parse_args(int argc, char **argv, struct capture_args *a)
 		{ "count", no_argument, NULL, OPT_COUNT },
 		{ "time-stamp-precision", required_argument, NULL, OPT_PREC },
 		{ "immediate-mode", no_argument, NULL, OPT_IMMEDIATE },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -220,6 +227,9 @@ static int parse_args(int argc, char **argv, struct capture_args *a)
 		case OPT_COUNT:
 			a->count_only = true;
 			break;
+		case OPT_EXPLAIN:
+			a->explain = true;
+			break;
 		case OPT_IMMEDIATE:
 			a->lo.immediate = true;
 			break;
@@ -249,12 +259,14 @@ static long local_utc_offset(void)
 	return tm.tm_gmtoff;
 }
 
-/* -w name for rotation: strftime of the period start (-G), then a file number (-C). */
-static int dump_name(struct capture_run *run, int64_t ts)
+/* -w name for rotation, as tcpdump's MakeFilename(): with -G the name is a
+ * strftime pattern of the period's start (local time); with -C a file number
+ * is appended, zero-padded to the digits of -W minus one. */
+static int dump_name(struct capture_run *run)
 {
 	struct capture_args *a = run->a;
 	char base[4096];
-	time_t t = (time_t)ts;
+	time_t t = (time_t)run->gtime;
 	struct tm tm;
 
 	if (a->rotate_secs && localtime_r(&t, &tm)) {
@@ -269,34 +281,93 @@ static int dump_name(struct capture_run *run, int64_t ts)
 	} else {
 		snprintf(base, sizeof(base), "%s", a->wfile);
 	}
-	if (a->rotate_bytes && run->file_no)
-		snprintf(run->wname, sizeof(run->wname), "%s%llu", base,
+	if (a->rotate_bytes && (run->file_no || run->wchars))
+		snprintf(run->wname, sizeof(run->wname), "%s%0*llu", base, run->wchars,
 			 (unsigned long long)run->file_no);
 	else
 		snprintf(run->wname, sizeof(run->wname), "%s", base);
 	return 0;
 }
 
-static int dump_rotate(struct capture_run *run, int64_t ts)
+static int dump_open(struct capture_run *run)
 {
 	char eb[TSC_CAPTURE_ERRBUF] = "";
-	int r = tsc_capture_dump_close(run->cap);
 
-	if (r < 0) {
-		tsc_error("could not write '%s': %s", run->wname, strerror(-r));
-		return r;
-	}
-	if (run->a->rotate_files && run->a->rotate_bytes)
-		run->file_no = (run->file_no + 1) % run->a->rotate_files;
-	else
-		run->file_no++;
-	if (dump_name(run, ts) < 0 || tsc_capture_dump_open(run->cap, run->wname, eb) < 0) {
-		tsc_error("could not open '%s' for writing: %s", run->wname, eb);
+	if (dump_name(run) < 0 || tsc_capture_dump_open(run->cap, run->wname, eb) < 0) {
+		tsc_error("could not open '%s' for writing: %s", run->wname,
+			  eb[0] ? eb : "file name too long");
 		return -EIO;
 	}
-	run->file_bytes = 0;
-	run->file_start = ts;
+	run->file_bytes = 24; /* the pcap file header */
 	return 0;
+}
+
+static int dump_close(struct capture_run *run)
+{
+	int r = tsc_capture_dump_close(run->cap);
+
+	if (r < 0)
+		tsc_error("could not write '%s': %s", run->wname, strerror(-r));
+	return r;
+}
+
+/* tcpdump's dump_packet_and_trunc(): first -G (wall clock, checked when a
+ * packet comes; with -W and no -C, stop after -W files), then -C (the file
+ * has grown past the size: the next file, numbers wrapping at -W). Returns
+ * 0, 1 to stop cleanly or -errno. */
+static int dump_rotate(struct capture_run *run)
+{
+	struct capture_args *a = run->a;
+
+	if (a->rotate_secs) {
+		int64_t now = (int64_t)time(NULL);
+
+		if (now - run->gtime >= (int64_t)a->rotate_secs) {
+			run->gtime = now;
+			run->gcount++;
+			if (dump_close(run) < 0)
+				return -EIO;
+			if (!a->rotate_bytes && a->rotate_files && run->gcount >= a->rotate_files) {
+				fflush(stdout);
+				fprintf(stderr, "Maximum file limit reached: %llu\n",
+					(unsigned long long)a->rotate_files);
+				run->limit_reached = true;
+				return 1;
+			}
+			run->file_no = 0;
+			if (dump_open(run) < 0)
+				return -EIO;
+		}
+	}
+	if (a->rotate_bytes && run->file_bytes > a->rotate_bytes) {
+		if (dump_close(run) < 0)
+			return -EIO;
+		run->file_no++;
+		if (a->rotate_files && run->file_no >= a->rotate_files)
+			run->file_no = 0;
+		if (dump_open(run) < 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+/* --explain: feed the flow table and say what the segment meant. */
+static void explain_packet(struct capture_run *run, int64_t sec, uint32_t frac,
+			   const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	struct tsc_flow_verdict v;
+	struct tsc_flow_seg s;
+	int64_t ts = sec * 1000000000 + (run->a->wo.nano ? frac : frac * 1000LL);
+
+	s.pkt = ++run->pktno;
+	s.ts_ns = ts;
+	if (tsc_flow_decode_frame((uint32_t)run->linktype, data, caplen, len, &s) != 1)
+		return;
+	if (tsc_flow_table_segment(run->flows, &s, &v) < 0 || !v.flow)
+		return;
+	tsc_buf_puts(&run->out, "\t= ");
+	tsc_flow_explain(&v, &s, &run->out);
+	tsc_buf_putc(&run->out, '\n');
 }
 
 static int on_packet(void *arg, int64_t sec, uint32_t frac, const uint8_t *data, uint32_t caplen,
@@ -308,13 +379,12 @@ static int on_packet(void *arg, int64_t sec, uint32_t frac, const uint8_t *data,
 
 	run->npkts++;
 	if (a->wfile) {
-		if ((a->rotate_secs && sec - run->file_start >= (int64_t)a->rotate_secs) ||
-		    (a->rotate_bytes && run->file_bytes + caplen + 16 > a->rotate_bytes &&
-		     run->file_bytes)) {
-			if (dump_rotate(run, sec) < 0) {
-				run->werr = -EIO;
+		if (a->rotate_secs || a->rotate_bytes) {
+			r = dump_rotate(run);
+			if (r < 0)
+				run->werr = r;
+			if (r)
 				return 1;
-			}
 		}
 		r = tsc_capture_dump(run->cap, sec, frac, data, caplen, len, a->packet_buffered);
 		if (r < 0) {
@@ -329,6 +399,8 @@ static int on_packet(void *arg, int64_t sec, uint32_t frac, const uint8_t *data,
 		return tsc_interrupted;
 	tsc_wire_print_packet(run->pr, &run->out, (uint32_t)run->linktype, sec, frac, data, caplen,
 			      len);
+	if (run->flows)
+		explain_packet(run, sec, frac, data, caplen, len);
 	if (a->line_buffered && tsc_buf_flush(&run->out) < 0)
 		return 1;
 	if (tsc_buf_error(&run->out))
@@ -377,12 +449,11 @@ static int open_source(struct capture_args *a, struct capture_run *run)
 	}
 	run->linktype = tsc_capture_linktype(run->cap);
 	if (a->wfile) {
-		if (dump_name(run, (int64_t)time(NULL)) < 0 ||
-		    tsc_capture_dump_open(run->cap, run->wname, eb) < 0) {
-			tsc_error("could not open '%s' for writing: %s", a->wfile, eb);
+		run->gtime = (int64_t)time(NULL);
+		for (uint64_t w = a->rotate_files ? a->rotate_files - 1 : 0; w; w /= 10)
+			run->wchars++;
+		if (dump_open(run) < 0)
 			return TSC_EXIT_FAIL;
-		}
-		run->file_start = (int64_t)time(NULL);
 	}
 	if (a->user) {
 		int r = tsc_capture_drop_privs(a->user);
@@ -433,6 +504,16 @@ static int run_capture(struct capture_args *a)
 		tsc_error("out of memory");
 		return TSC_EXIT_FAIL;
 	}
+	if (a->explain) {
+		struct tsc_flow_opts fo = { .track_states = true };
+
+		run.flows = tsc_flow_table_new(&fo, NULL, NULL);
+		if (!run.flows) {
+			tsc_error("out of memory");
+			rc = TSC_EXIT_FAIL;
+			goto out;
+		}
+	}
 	rc = open_source(a, &run);
 	if (rc)
 		goto out;
@@ -468,6 +549,7 @@ out:
 	active_cap = NULL;
 	tsc_capture_close(run.cap);
 	tsc_wire_printer_free(run.pr);
+	tsc_flow_table_free(run.flows);
 	return rc;
 }
 

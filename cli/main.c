@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "core/cleanup.h"
+#include "core/strparse.h"
 
 #ifndef TSC_VERSION
 #define TSC_VERSION "unknown"
@@ -31,10 +32,13 @@ static const struct tsc_cmd cmds[] = {
 	  "live TCP state transitions from the kernel (eBPF), --life, --summary" },
 	{ "capture", cmd_capture, TSC_CMD_LONG_RUNNING,
 	  "capture and print packets like tcpdump (libpcap)" },
-	{ "check", cmd_check, TSC_CMD_NETLINK | TSC_CMD_LONG_RUNNING | TSC_CMD_NO_NETNS, "diagnose TCP: findings with evidence and fixes (Nagios plugin too)" },
+	{ "check", cmd_check, TSC_CMD_NETLINK | TSC_CMD_LONG_RUNNING | TSC_CMD_NO_NETNS,
+	  "diagnose TCP: findings with evidence and fixes (Nagios plugin too)" },
 	{ "explain", cmd_explain, 0, "the TCP reference: states, diagram, flags, sysctls, errnos" },
-	{ "tune", cmd_tune, TSC_CMD_NO_NETNS, "sysctl advice from observed state; --emit, --apply, --revert" },
-	{ "flows", cmd_flows, TSC_CMD_LONG_RUNNING, "TCP connections rebuilt from packets: states, trouble, ladder" },
+	{ "tune", cmd_tune, TSC_CMD_NO_NETNS,
+	  "sysctl advice from observed state; --emit, --apply, --revert" },
+	{ "flows", cmd_flows, TSC_CMD_LONG_RUNNING,
+	  "TCP connections rebuilt from packets: states, trouble, ladder" },
 	{ "help", cmd_help, TSC_CMD_NO_NETNS, "show help for tcpscope or a command" },
 	{ "version", cmd_version, TSC_CMD_NO_NETNS, "print the version" },
 };
@@ -60,39 +64,13 @@ static const struct tsc_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-/* Levenshtein distance, for "did you mean" (git's help.autocorrect idea). */
-static unsigned edit_distance(const char *a, const char *b)
-{
-	unsigned row[64];
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la >= TSC_ARRAY_SIZE(row) || lb >= TSC_ARRAY_SIZE(row))
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned prev = row[0];
-
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned cur = row[j];
-			unsigned sub = prev + (a[i - 1] != b[j - 1]);
-			unsigned best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-
-			row[j] = sub < best ? sub : best;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 static int unknown_cmd(const char *name)
 {
 	const char *best = NULL;
 	unsigned bestd = 3;
 
 	for (size_t i = 0; i < TSC_ARRAY_SIZE(cmds); i++) {
-		unsigned d = edit_distance(name, cmds[i].name);
+		unsigned d = tsc_edit_distance(name, cmds[i].name);
 
 		if (d < bestd || (!strncmp(cmds[i].name, name, strlen(name)) && !best)) {
 			bestd = d;

@@ -210,3 +210,30 @@ int tsc_parse_list(const char *s, int (*fn)(const char *item, void *arg), void *
 	}
 	return 0;
 }
+
+unsigned tsc_edit_distance(const char *a, const char *b)
+{
+	unsigned row[48];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la >= sizeof(row) / sizeof(row[0]) || lb >= sizeof(row) / sizeof(row[0]))
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned prev = row[0];
+
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cur = row[j];
+			unsigned sub = prev + (tolower((unsigned char)a[i - 1]) !=
+					       tolower((unsigned char)b[j - 1]));
+			unsigned ins = row[j - 1] + 1, del = row[j] + 1;
+			unsigned best = ins < del ? ins : del;
+
+			row[j] = sub < best ? sub : best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}

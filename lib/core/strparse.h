@@ -44,4 +44,8 @@ bool tsc_prefix_match(const struct tsc_prefix *p, int family, const uint8_t *add
  * bytes return -ENAMETOOLONG. */
 TSC_MUST_CHECK int tsc_parse_list(const char *s, int (*fn)(const char *item, void *arg), void *arg);
 
+/* Case-insensitive Levenshtein distance between two short strings, for "did
+ * you mean" suggestions; 99 when either is 48 bytes or longer. */
+unsigned tsc_edit_distance(const char *a, const char *b);
+
 #endif

@@ -743,33 +743,6 @@ found:
 	return 0;
 }
 
-/* Case-insensitive Levenshtein distance; 99 for strings too long to matter. */
-static unsigned distance(const char *a, const char *b)
-{
-	unsigned row[48];
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la >= TSC_ARRAY_SIZE(row) || lb >= TSC_ARRAY_SIZE(row))
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned prev = row[0];
-
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned cur = row[j];
-			unsigned sub = prev + ((a[i - 1] | 0x20) != (b[j - 1] | 0x20));
-			unsigned ins = row[j - 1] + 1, del = row[j] + 1;
-			unsigned best = ins < del ? ins : del;
-
-			row[j] = sub < best ? sub : best;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 struct nearest {
 	const char *query;
 	const char *best;
@@ -782,7 +755,7 @@ static void consider(struct nearest *n, const char *name)
 
 	if (!name || !*name)
 		return;
-	d = distance(n->query, name);
+	d = tsc_edit_distance(n->query, name);
 	/* a suggestion must keep something of what was typed */
 	if (d < n->bestd && d < strlen(n->query)) {
 		n->bestd = d;

@@ -135,6 +135,18 @@ static void test_parse_prefix(void **state)
 	assert_int_equal(tsc_parse_prefix("", &p), -EINVAL);
 }
 
+static void test_edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(tsc_edit_distance("states", "states"), 0);
+	assert_int_equal(tsc_edit_distance("stats", "states"), 1);
+	assert_int_equal(tsc_edit_distance("SOCKETS", "sockets"), 0); /* case-insensitive */
+	assert_int_equal(tsc_edit_distance("", "abc"), 3);
+	assert_int_equal(tsc_edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(
+		tsc_edit_distance("a", "0123456789012345678901234567890123456789012345678"), 99);
+}
+
 static void test_state_names(void **state)
 {
 	(void)state;
@@ -297,9 +309,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cursor_reads),  cmocka_unit_test(test_cursor_copy_min),
 		cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_prefix),
-		cmocka_unit_test(test_state_names),   cmocka_unit_test(test_state_groups),
-		cmocka_unit_test(test_buf),	      cmocka_unit_test(test_buf_sink),
-		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_edit_distance), cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_state_groups),  cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_buf_sink),      cmocka_unit_test(test_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
