@@ -113,13 +113,15 @@ for spec in "${files[@]}"; do
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 def t(n): return r[n]["mean"]
-def s(n): return "%.3f ± %.3f s" % (r[n]["mean"], r[n]["stddev"] or 0)
+def cpu(n): return r[n]["user"] + r[n]["system"]
+def s(n): return "%.3f ± %.3f s (cpu %.3f)" % (t(n), r[n]["stddev"] or 0, cpu(n))
 w = t("walker")
-print("| task | tcpdump | tcpscope | tcpdump / tcpscope | tcpscope - walker |")
+print("| task | tcpdump | tcpscope | tcpdump / tcpscope (wall; cpu) | tcpscope vs walker |")
 print("|---|---|---|---|---|")
 for task in ("print", "SYN", "rewrite"):
     a, b = "tcpdump " + task, "tcpscope " + task
-    print("| %s | %s | %s | %.2fx | %+.3f s (%.1fx walker) |" % (task, s(a), s(b), t(a) / t(b), t(b) - w, t(b) / w))
+    print("| %s | %s | %s | %.2fx; %.2fx | %+.3f s, %.1fx |" % (task, s(a), s(b), t(a) / t(b),
+          cpu(a) / cpu(b), t(b) - w, t(b) / w))
 print("| walker | | %s | | |" % s("walker"))
 PY
 		echo

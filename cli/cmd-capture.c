@@ -352,8 +352,8 @@ static int dump_rotate(struct capture_run *run)
 }
 
 /* --explain: feed the flow table and say what the segment meant. */
-static void explain_packet(struct capture_run *run, int64_t sec, uint32_t frac,
-			   const uint8_t *data, uint32_t caplen, uint32_t len)
+static void explain_packet(struct capture_run *run, int64_t sec, uint32_t frac, const uint8_t *data,
+			   uint32_t caplen, uint32_t len)
 {
 	struct tsc_flow_verdict v;
 	struct tsc_flow_seg s;

@@ -5,7 +5,8 @@
  * (lib/diag/check.h), printed for people, as JSON, or as a Nagios/Icinga
  * plugin. Exit codes are the plugin's in every mode: 0 OK, 1 WARNING,
  * 2 CRITICAL, 3 UNKNOWN (a runtime error); a usage error exits 2 (3 with
- * --nagios). Option parsing and glue only.
+ * --nagios). Option parsing and glue only: the snapshot and its scope are
+ * lib/diag (tsc_check_snap_collect), the renderings lib/output/checkfmt.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,20 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "cli.h"
 #include "core/strparse.h"
-#include "core/tcpstate.h"
 #include "diag/check.h"
-#include "output/json.h"
+#include "output/checkfmt.h"
 #include "output/nagios.h"
 #include "sockdiag/sockdiag.h"
-#include "sys/counters.h"
 #include "sys/netns.h"
 #include "sys/procmap.h"
-#include "sys/sysctl.h"
 
 #define EXIT_UNKNOWN 3
 
@@ -110,9 +107,6 @@ struct check_run {
 	/* state */
 	struct tsc_procmap *pm;
 	struct tsc_check_snap *snap;
-	uint16_t proc_ports[64]; /* listening ports of --process */
-	unsigned nproc_ports;
-	uint64_t nsockets;
 };
 
 /* A failure: a one-line error, as the plugin's UNKNOWN status with --nagios.
@@ -327,101 +321,30 @@ static int parse_args(struct check_run *r, int argc, char **argv)
 
 /* --- inputs ---------------------------------------------------------------- */
 
-static int read_counters(struct check_run *r, struct tsc_check_counters *ret)
+static int read_counters(const struct check_run *r, struct tsc_check_counters *ret)
 {
-	static const char *const files[] = { "snmp", "netstat" };
-	struct tsc_counters all;
-	const char *dir = r->proc_net ? r->proc_net : "/proc/self/net";
-	char path[4096];
-	int64_t dummy;
-	int e = 0;
+	const char *dir = r->proc_net ? r->proc_net : "/proc/self/net", *file = "snmp";
+	int e = tsc_check_counters_read(dir, ret, &file);
 
-	tsc_counters_init(&all);
-	for (size_t i = 0; i < TSC_ARRAY_SIZE(files) && e >= 0; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		e = tsc_counters_read_file(&all, path);
-		if (e == -EINVAL || e == -ERANGE || e == -E2BIG)
-			e = RUNTIME(r, "cannot parse '%s': malformed counters (%s)", path,
-				    strerror(-e));
-		else if (e < 0)
-			e = RUNTIME(r, "cannot read '%s': %s", path, strerror(-e));
-		else
-			e = 0;
-		if (e > 0)
-			break;
-	}
-	if (e == 0 && !tsc_counters_get(&all, "Tcp", "OutSegs", &dummy))
-		e = RUNTIME(r, "no Tcp counters in '%s/snmp'", dir);
-	if (e == 0)
-		tsc_check_counters_from(&all, ret);
-	tsc_counters_release(&all);
-	return e;
-}
-
-static bool process_match(const struct check_run *r, const struct tsc_proc_owner *o)
-{
-	if (!o)
-		return false;
-	if (r->process_pid > 0)
-		return o->pid == r->process_pid;
-	return !strcmp(o->comm, r->process);
-}
-
-static const struct tsc_proc_owner *owner_of(const struct check_run *r, const struct tsc_sock *s)
-{
-	const struct tsc_proc_owner *o = NULL;
-
-	if (!r->pm || !s->inode || tsc_procmap_lookup(r->pm, s->inode, &o) == 0)
-		return NULL;
-	return o;
-}
-
-/* First pass with --process: the ports the process listens on. */
-static int on_listener(const struct tsc_sock *s, void *arg)
-{
-	struct check_run *r = arg;
-
-	if (process_match(r, owner_of(r, s)) && r->nproc_ports < TSC_ARRAY_SIZE(r->proc_ports))
-		r->proc_ports[r->nproc_ports++] = s->lport;
-	return 0;
-}
-
-static bool in_scope(const struct check_run *r, const struct tsc_sock *s,
-		     const struct tsc_proc_owner *o)
-{
-	if (r->has_port && s->lport != r->port && s->pport != r->port)
-		return false;
-	if (!r->process)
-		return true;
-	if (o)
-		return process_match(r, o);
-	/* ownerless (half-open, TIME_WAIT, orphans): of the process's listeners */
-	for (unsigned i = 0; i < r->nproc_ports; i++)
-		if (s->lport == r->proc_ports[i])
-			return true;
-	return false;
-}
-
-static int on_sock(const struct tsc_sock *s, void *arg)
-{
-	struct check_run *r = arg;
-	const struct tsc_proc_owner *o = owner_of(r, s);
-
-	if (!in_scope(r, s, o))
-		return 0;
-	r->nsockets++;
-	tsc_check_snap_add(r->snap, s, o);
+	if (e == -ENODATA)
+		return RUNTIME(r, "no Tcp counters in '%s/snmp'", dir);
+	if (e == -EINVAL || e == -ERANGE || e == -E2BIG)
+		return RUNTIME(r, "cannot parse '%s/%s': malformed counters (%s)", dir, file,
+			       strerror(-e));
+	if (e < 0)
+		return RUNTIME(r, "cannot read '%s/%s': %s", dir, file, strerror(-e));
 	return 0;
 }
 
 static int snapshot(struct check_run *r, const struct tsc_check_sysctls *sys)
 {
-	struct tsc_sockdiag_query q = {
-		.states = TSC_TCPF_ALL, .ipv4 = true, .ipv6 = true, .ext = TSC_SD_EXT_INFO
-	};
 	struct tsc_check_snap_opts so = { .idle_ms = (uint32_t)r->idle_ms };
+	struct tsc_check_scope scope = { .has_port = r->has_port,
+					 .port = r->port,
+					 .process = r->process,
+					 .process_pid = r->process_pid };
 	struct tsc_sockdiag *h;
-	long n = 0;
+	long n;
 
 	if (sys->port_lo >= 0) {
 		so.eph_lo = (uint16_t)sys->port_lo;
@@ -436,15 +359,8 @@ static int snapshot(struct check_run *r, const struct tsc_check_sysctls *sys)
 	h = tsc_sockdiag_new();
 	if (!h)
 		return RUNTIME(r, "cannot open a sock_diag netlink socket: %s", strerror(errno));
-	if (r->process) {
-		struct tsc_sockdiag_query lq = q;
-
-		lq.states = TSC_TCPF(TSC_TCP_LISTEN);
-		lq.ext = 0;
-		n = tsc_sockdiag_dump(h, &lq, on_listener, r);
-	}
-	if (n >= 0)
-		n = tsc_sockdiag_dump(h, &q, on_sock, r);
+	scope.pm = r->pm;
+	n = tsc_check_snap_collect(r->snap, h, &scope);
 	tsc_sockdiag_free(h);
 	if (n < 0)
 		return RUNTIME(r, "cannot dump the kernel's socket table: %s", strerror((int)-n));
@@ -463,240 +379,6 @@ static int sleep_ms(uint64_t ms)
 	return 0;
 }
 
-/* --- output ---------------------------------------------------------------- */
-
-/* Word-wraps text at 100 columns; continuation lines indented by indent. */
-static void wrap(struct tsc_buf *b, const char *text, size_t first_col, size_t indent)
-{
-	size_t col = first_col;
-	const char *p = text;
-
-	while (*p) {
-		size_t w = strcspn(p, " ");
-
-		if (col > indent && col + 1 + w > 100) {
-			tsc_buf_printf(b, "\n%*s", (int)indent, "");
-			col = indent;
-		} else if (col > indent) {
-			tsc_buf_putc(b, ' ');
-			col++;
-		}
-		tsc_buf_put(b, p, w);
-		col += w;
-		p += w;
-		while (*p == ' ')
-			p++;
-	}
-	tsc_buf_putc(b, '\n');
-}
-
-static void print_human(const struct check_run *r, const struct tsc_check_report *rep,
-			struct tsc_buf *b)
-{
-	tsc_buf_printf(b, "TCPSCOPE %s: %u critical, %u warning, %u ok (%llu sockets",
-		       tsc_severity_name(rep->worst), rep->nsev[TSC_SEV_CRITICAL],
-		       rep->nsev[TSC_SEV_WARNING], rep->nsev[TSC_SEV_OK],
-		       (unsigned long long)r->nsockets);
-	if (r->netns)
-		tsc_buf_printf(b, ", netns %s", r->netns);
-	if (r->interval_ms)
-		tsc_buf_printf(b, ", counters over %.1f s", (double)r->interval_ms / 1000.0);
-	if (r->has_port)
-		tsc_buf_printf(b, ", port %u", r->port);
-	if (r->process)
-		tsc_buf_printf(b, ", process %s", r->process);
-	tsc_buf_puts(b, ")\n");
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct tsc_finding *f = &rep->f[i];
-
-		if (f->severity == TSC_SEV_OK)
-			continue;
-		tsc_buf_printf(b, "\n%-9s %s: %s\n", tsc_severity_name(f->severity), f->id,
-			       f->title);
-		for (unsigned k = 0; k < f->nevidence; k++)
-			tsc_buf_printf(b, "  %-9s %s\n", k ? "" : "evidence", f->evidence[k]);
-		tsc_buf_puts(b, "  meaning   ");
-		wrap(b, f->meaning, 12, 12);
-		tsc_buf_printf(b, "  fix       [%s]", f->fix_kind);
-		wrap(b, f->fix, 14 + strlen(f->fix_kind), 12);
-	}
-	tsc_buf_putc(b, '\n');
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct tsc_finding *f = &rep->f[i];
-
-		if (f->severity == TSC_SEV_OK)
-			tsc_buf_printf(b, "OK        %s: %s\n", f->id, f->title);
-	}
-}
-
-static void json_threshold(struct tsc_json *j, const char *key, double v)
-{
-	if (v > 0)
-		tsc_json_double(j, key, v, 3);
-	else
-		tsc_json_null(j, key);
-}
-
-static void json_sysctl(struct tsc_json *j, const char *key, int64_t v)
-{
-	if (v >= 0)
-		tsc_json_i64(j, key, v);
-	else
-		tsc_json_null(j, key);
-}
-
-static void json_sysctls(struct tsc_json *j, const struct tsc_check_sysctls *s)
-{
-	tsc_json_obj_begin(j, "sysctls");
-	json_sysctl(j, "net.core.somaxconn", s->somaxconn);
-	json_sysctl(j, "net.ipv4.tcp_max_syn_backlog", s->max_syn_backlog);
-	json_sysctl(j, "net.ipv4.tcp_syncookies", s->syncookies);
-	json_sysctl(j, "net.ipv4.tcp_max_tw_buckets", s->max_tw_buckets);
-	json_sysctl(j, "net.ipv4.tcp_tw_reuse", s->tw_reuse);
-	json_sysctl(j, "net.ipv4.tcp_fin_timeout", s->fin_timeout);
-	json_sysctl(j, "net.ipv4.tcp_max_orphans", s->max_orphans);
-	json_sysctl(j, "net.ipv4.tcp_keepalive_time", s->keepalive_time);
-	json_sysctl(j, "net.ipv4.tcp_keepalive_intvl", s->keepalive_intvl);
-	json_sysctl(j, "net.ipv4.tcp_keepalive_probes", s->keepalive_probes);
-	if (s->port_lo >= 0) {
-		tsc_json_arr_begin(j, "net.ipv4.ip_local_port_range");
-		tsc_json_i64(j, NULL, s->port_lo);
-		tsc_json_i64(j, NULL, s->port_hi);
-		tsc_json_arr_end(j);
-	} else {
-		tsc_json_null(j, "net.ipv4.ip_local_port_range");
-	}
-	tsc_json_obj_end(j);
-}
-
-static void json_finding(struct tsc_json *j, const struct tsc_finding *f)
-{
-	tsc_json_obj_begin(j, NULL);
-	tsc_json_str(j, "id", f->id);
-	tsc_json_str(j, "severity", tsc_severity_name(f->severity));
-	tsc_json_str(j, "title", f->title);
-	tsc_json_double(j, "value", f->value, 3);
-	tsc_json_str(j, "unit", *f->unit ? f->unit : tsc_check_rule_unit(f->rule));
-	json_threshold(j, "warn", f->th.warn);
-	json_threshold(j, "crit", f->th.crit);
-	tsc_json_arr_begin(j, "evidence");
-	for (unsigned k = 0; k < f->nevidence; k++)
-		tsc_json_str(j, NULL, f->evidence[k]);
-	tsc_json_arr_end(j);
-	tsc_json_str(j, "meaning", f->meaning);
-	tsc_json_str(j, "fix_kind", f->fix_kind);
-	tsc_json_str(j, "fix", f->fix);
-	tsc_json_obj_end(j);
-}
-
-static void print_json(const struct check_run *r, const struct tsc_check_report *rep,
-		       const struct tsc_check_sysctls *sys, const struct tsc_check_counters *c0,
-		       const struct tsc_check_counters *c1, struct tsc_buf *b)
-{
-	const uint64_t *counts = tsc_check_snap_counts(r->snap);
-	struct tsc_json j;
-
-	tsc_json_init(&j, b, true);
-	tsc_json_obj_begin(&j, NULL);
-	tsc_json_str(&j, "status", tsc_severity_name(rep->worst));
-	tsc_json_i64(&j, "exit_code", rep->worst);
-	tsc_json_str(&j, "netns", r->netns);
-	if (r->interval_ms)
-		tsc_json_double(&j, "interval_s", (double)r->interval_ms / 1000.0, 3);
-	else
-		tsc_json_null(&j, "interval_s");
-	tsc_json_u64(&j, "sockets", r->nsockets);
-	tsc_json_obj_begin(&j, "states");
-	for (size_t i = 0; i < 11; i++)
-		tsc_json_u64(&j, tsc_tcp_state_rfc(tsc_tcp_state_order[i]),
-			     counts[tsc_tcp_state_order[i]]);
-	tsc_json_obj_end(&j);
-	json_sysctls(&j, sys);
-	tsc_json_obj_begin(&j, "counters");
-	for (size_t i = 0; i < TSC_CNT_N; i++) {
-		if (!c0->have[i])
-			continue;
-		if (c1)
-			tsc_json_i64(&j, tsc_check_counter_name(i), c1->v[i] - c0->v[i]);
-		else
-			tsc_json_i64(&j, tsc_check_counter_name(i), c0->v[i]);
-	}
-	tsc_json_obj_end(&j);
-	tsc_json_str(&j, "counters_are", c1 ? "deltas over interval_s" : "totals");
-	tsc_json_arr_begin(&j, "findings");
-	for (size_t i = 0; i < rep->n; i++)
-		json_finding(&j, &rep->f[i]);
-	tsc_json_arr_end(&j);
-	tsc_json_obj_end(&j);
-	tsc_json_newline(&j);
-}
-
-static size_t add_perf(struct tsc_perf *p, size_t n, const char *label, double v, const char *uom)
-{
-	p[n] = (struct tsc_perf){ .label = label, .value = v, .uom = uom, .has_min = true };
-	return n + 1;
-}
-
-static void print_nagios(const struct check_run *r, const struct tsc_check_report *rep,
-			 struct tsc_buf *b)
-{
-	static const struct {
-		const char *label;
-		unsigned state;
-	} states[] = {
-		{ "syn_recv", TSC_TCP_SYN_RECV },     { "time_wait", TSC_TCP_TIME_WAIT },
-		{ "close_wait", TSC_TCP_CLOSE_WAIT }, { "fin_wait2", TSC_TCP_FIN_WAIT2 },
-		{ "listen", TSC_TCP_LISTEN },
-	};
-	struct tsc_perf perf[TSC_CHECK_MAX_FINDINGS + 8];
-	const uint64_t *counts = tsc_check_snap_counts(r->snap);
-	struct tsc_buf sum;
-	size_t n = 0;
-
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct tsc_finding *f = &rep->f[i];
-		bool is_pct = !strcmp(f->unit, "%");
-
-		if (!f->metric[0])
-			continue;
-		n = add_perf(perf, n, f->metric, f->value, is_pct ? "%" : NULL);
-		perf[n - 1].has_warn = f->th.warn > 0;
-		perf[n - 1].warn = f->th.warn;
-		perf[n - 1].has_crit = f->th.crit > 0;
-		perf[n - 1].crit = f->th.crit;
-		perf[n - 1].has_max = is_pct;
-		perf[n - 1].max = 100;
-	}
-	for (size_t i = 0; i < TSC_ARRAY_SIZE(states); i++)
-		n = add_perf(perf, n, states[i].label, (double)counts[states[i].state], NULL);
-
-	tsc_buf_init(&sum, 4096);
-	if (rep->worst == TSC_SEV_OK) {
-		tsc_buf_printf(&sum, "%llu sockets, all %zu checks OK",
-			       (unsigned long long)r->nsockets, rep->n);
-	} else {
-		for (size_t i = 0, k = 0; i < rep->n; i++) {
-			const struct tsc_finding *f = &rep->f[i];
-
-			if (f->severity == TSC_SEV_OK)
-				continue;
-			tsc_buf_printf(&sum, "%s%s: %s", k++ ? "; " : "", f->id, f->title);
-		}
-	}
-	tsc_nagios_status(b, "TCPSCOPE", (int)rep->worst, tsc_buf_str(&sum), perf, n);
-	tsc_buf_release(&sum);
-	/* long output: one line per problem with its first evidence and fix kind */
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct tsc_finding *f = &rep->f[i];
-
-		if (f->severity == TSC_SEV_OK)
-			continue;
-		tsc_buf_printf(b, "%s %s: ", tsc_severity_name(f->severity), f->id);
-		tsc_nagios_text(b, f->nevidence > 1 ? f->evidence[1] : f->evidence[0]);
-		tsc_buf_printf(b, " [fix: %s]\n", f->fix_kind);
-	}
-}
-
 static int print_list(void)
 {
 	struct tsc_check_config cfg;
@@ -704,10 +386,7 @@ static int print_list(void)
 
 	tsc_check_config_init(&cfg);
 	tsc_stdout_buf(&b);
-	tsc_buf_printf(&b, "%-14s %8s %8s  %s\n", "RULE", "WARN", "CRIT", "UNIT (alert above)");
-	for (unsigned i = 0; i < TSC_CHECK_NRULES; i++)
-		tsc_buf_printf(&b, "%-14s %8g %8g  %s\n", tsc_check_rule_id(i), cfg.th[i].warn,
-			       cfg.th[i].crit, tsc_check_rule_unit(i));
+	tsc_checkfmt_list(&b, &cfg);
 	return tsc_stdout_finish(&b);
 }
 
@@ -717,6 +396,7 @@ static int run(struct check_run *r)
 	struct tsc_check_counters c0, c1;
 	struct tsc_check_input in = { 0 };
 	struct tsc_check_report *rep;
+	struct tsc_checkfmt out;
 	struct tsc_buf b;
 	int e;
 
@@ -755,13 +435,24 @@ static int run(struct check_run *r)
 	rep = tsc_check_run(&r->cfg, &in);
 	if (!rep)
 		return RUNTIME(r, "out of memory");
+	out = (struct tsc_checkfmt){ .rep = rep,
+				     .counts = tsc_check_snap_counts(r->snap),
+				     .nsockets = tsc_check_snap_nsockets(r->snap),
+				     .sys = &sys,
+				     .c0 = &c0,
+				     .c1 = in.c1,
+				     .interval_ms = r->interval_ms,
+				     .netns = r->netns,
+				     .has_port = r->has_port,
+				     .port = r->port,
+				     .process = r->process };
 	tsc_stdout_buf(&b);
 	if (r->json)
-		print_json(r, rep, &sys, &c0, in.c1, &b);
+		tsc_checkfmt_json(&b, &out);
 	else if (r->nagios)
-		print_nagios(r, rep, &b);
+		tsc_checkfmt_nagios(&b, &out);
 	else
-		print_human(r, rep, &b);
+		tsc_checkfmt_human(&b, &out);
 	e = (int)rep->worst;
 	tsc_check_report_free(rep);
 	if (tsc_stdout_finish(&b) != TSC_EXIT_OK)

@@ -208,16 +208,18 @@ static int parse_args(int argc, char **argv, struct flows_args *a)
 		case OPT_FOLLOW:
 			a->follow = optarg;
 			if (parse_sel(optarg, &a->sel) < 0)
-				return tsc_usage_error("invalid connection '%s' for '--follow' (valid: "
-						       "a number from the table, ADDR:PORT or "
-						       "ADDR:PORT-ADDR:PORT)",
-						       optarg);
+				return tsc_usage_error(
+					"invalid connection '%s' for '--follow' (valid: "
+					"a number from the table, ADDR:PORT or "
+					"ADDR:PORT-ADDR:PORT)",
+					optarg);
 			break;
 		case OPT_MAX:
 			if (tsc_parse_u64(optarg, 16, 1u << 26, &v) < 0)
-				return tsc_usage_error("invalid number '%s' for '--max-flows' (valid: "
-						       "16..67108864)",
-						       optarg);
+				return tsc_usage_error(
+					"invalid number '%s' for '--max-flows' (valid: "
+					"16..67108864)",
+					optarg);
 			a->fo.max_flows = (uint32_t)v;
 			break;
 		case 'h':
@@ -312,8 +314,9 @@ static int open_source(struct flows_run *run)
 	if (a->rfile) {
 		run->cap = tsc_capture_open_file(a->rfile, true, eb);
 	} else {
-		struct tsc_capture_live_opts lo = { .iface = a->iface, .nano = true,
-						    .immediate = true, .promisc = true };
+		struct tsc_capture_live_opts lo = {
+			.iface = a->iface, .nano = true, .immediate = true, .promisc = true
+		};
 
 		run->cap = tsc_capture_open_live(&lo, eb);
 	}

@@ -3,8 +3,9 @@
  * `tcpscope tune`: sysctl advice for the running kernel from the observed
  * state of this host or of --netns NAME (lib/diag/tune.h), as text, JSON, or
  * a commented sysctl.d snippet (--emit); --apply writes (root only) after
- * saving the previous values, --revert FILE restores them. Option parsing,
- * the root/namespace policy and rendering only; the logic is in lib/diag.
+ * saving the previous values, --revert FILE restores them. Option parsing
+ * and the root/namespace policy only: the logic is in lib/diag/tune.h, the
+ * renderings in lib/output/tunefmt.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,7 @@
 
 #include "cli.h"
 #include "diag/tune.h"
-#include "output/json.h"
+#include "output/tunefmt.h"
 #include "sys/netns.h"
 
 static const char usage_text[] =
@@ -71,7 +72,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-#define WRAP_COLS 78
 #define SAVE_DIR  "/var/lib/tcpscope"
 
 struct opts {
@@ -250,235 +250,16 @@ static bool outside_initial_netns(const char *netns)
 	return (long long)init.st_ino != cur;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Rendering */
-
-static void put_wrapped(struct tsc_buf *b, const char *prefix, const char *text, const char *cont)
+/* How the reports are rendered (lib/output/tunefmt.h); show as selected. */
+static struct tsc_tunefmt fmt_opts(const struct run *r, const struct tsc_tune *t, bool *show)
 {
-	size_t col = strlen(prefix);
-	bool line_start = true;
-	const char *p = text;
-
-	tsc_buf_puts(b, prefix);
-	while (*p) {
-		size_t len;
-
-		while (*p == ' ')
-			p++;
-		len = strcspn(p, " ");
-		if (!len)
-			break;
-		if (!line_start && col + 1 + len > WRAP_COLS) {
-			tsc_buf_putc(b, '\n');
-			tsc_buf_puts(b, cont);
-			col = strlen(cont);
-		} else if (!line_start) {
-			tsc_buf_putc(b, ' ');
-			col++;
-		}
-		tsc_buf_put(b, p, len);
-		col += len;
-		p += len;
-		line_start = false;
-	}
-	tsc_buf_putc(b, '\n');
-}
-
-static void fmt_value(const struct tsc_sysctl_value *v, char *buf, size_t len)
-{
-	(void)tsc_sysctl_value_format(v, buf, len);
-}
-
-static const char *where_label(const struct run *r)
-{
-	if (r->o->netns)
-		return r->o->netns;
-	return r->in_netns ? "(the one tcpscope runs in)" : "(initial: the host's)";
-}
-
-static void text_header(struct run *r, const struct tsc_tune *t, const struct tsc_tune_obs *obs)
-{
-	struct tsc_buf *b = &r->b;
-	size_t nchange = 0;
-
-	tsc_buf_printf(b, "tcpscope tune: Linux %s, network namespace %s\n", r->kernel,
-		       where_label(r));
-	if (obs->have_sockets)
-		tsc_buf_printf(
-			b,
-			"observed: ESTABLISHED %llu, SYN_RECV %llu, TIME_WAIT %llu (outgoing "
-			"%llu, on listening ports %llu), LISTEN %llu (full %llu), orphans "
-			"%llu (FIN_WAIT2 %llu)\n",
-			(unsigned long long)obs->states[TSC_TCP_ESTABLISHED],
-			(unsigned long long)obs->states[TSC_TCP_SYN_RECV],
-			(unsigned long long)obs->states[TSC_TCP_TIME_WAIT],
-			(unsigned long long)obs->tw_outgoing, (unsigned long long)obs->tw_incoming,
-			(unsigned long long)obs->states[TSC_TCP_LISTEN],
-			(unsigned long long)obs->listeners_full, (unsigned long long)obs->orphans,
-			(unsigned long long)obs->orphan_fin_wait2);
-	else
-		tsc_buf_puts(b, "observed: socket table not readable\n");
-	if (obs->dest_max)
-		tsc_buf_printf(b,
-			       "busiest outgoing destination: %s, %llu sockets (%llu TIME_WAIT)\n",
-			       obs->dest, (unsigned long long)obs->dest_max,
-			       (unsigned long long)obs->dest_max_tw);
-	if (obs->have_counters)
-		tsc_buf_printf(b,
-			       "counters since boot/namespace start: ListenOverflows %lld, "
-			       "SyncookiesSent %lld, TCPTimeWaitOverflow %lld, TCPAbortOnMemory "
-			       "%lld\n",
-			       (long long)obs->listen_overflows, (long long)obs->syncookies_sent,
-			       (long long)obs->tw_overflow, (long long)obs->abort_on_memory);
 	for (size_t i = 0; i < t->n; i++)
-		nchange += t->items[i].change && selected(r->o, t->items[i].fact);
-	tsc_buf_printf(b, "recommended changes: %zu%s\n\n", nchange,
-		       nchange ? " (tcpscope tune --emit | --apply)" : "");
-}
-
-static void text_item(struct run *r, const struct tsc_tune_item *it)
-{
-	const struct tsc_sysctl_fact *f = it->fact;
-	struct tsc_buf *b = &r->b;
-	char cur[96], rec[96];
-
-	tsc_buf_printf(b, "%s  (%s, %s)\n", f->name, f->key,
-		       f->per_netns ? "per network namespace" : "HOST-WIDE");
-	if (it->read_err == 0) {
-		fmt_value(&it->cur, cur, sizeof(cur));
-		tsc_buf_printf(b, "  current  %s, kernel default %s%s\n", cur, f->kernel_default,
-			       f->default_note ? " (computed at boot)" : "");
-	} else {
-		tsc_buf_printf(b, "  current  (none), kernel default %s\n", f->kernel_default);
-	}
-	put_wrapped(b, "  does     ", f->summary, "           ");
-	if (r->o->verbose || r->o->nnames)
-		put_wrapped(b, "  truth    ", f->truth, "           ");
-	if (it->change) {
-		fmt_value(&it->rec, rec, sizeof(rec));
-		tsc_buf_printf(b, "  advice   set %s%s\n", rec,
-			       it->host_wide_here ? " (host-wide: written only with --force)" : "");
-	} else if (f->removed_in) {
-		tsc_buf_puts(b, "  advice   nothing to set: removed\n");
-	} else {
-		tsc_buf_puts(b, "  advice   leave it\n");
-	}
-	/* "leave it: " is already the advice line */
-	put_wrapped(b, "  why      ", strncmp(it->why, "leave it: ", 10) ? it->why : it->why + 10,
-		    "           ");
-	tsc_buf_putc(b, '\n');
-}
-
-static void json_obs(struct tsc_json *j, const struct tsc_tune_obs *obs)
-{
-	tsc_json_obj_begin(j, "observed");
-	tsc_json_bool(j, "sockets_read", obs->have_sockets);
-	tsc_json_obj_begin(j, "states");
-	for (unsigned s = 1; s <= TSC_TCP_CLOSING; s++)
-		tsc_json_u64(j, tsc_tcp_state_netstat(s), obs->states[s]);
-	tsc_json_obj_end(j);
-	tsc_json_u64(j, "listeners_full", obs->listeners_full);
-	tsc_json_u64(j, "orphans", obs->orphans);
-	tsc_json_u64(j, "orphan_fin_wait2", obs->orphan_fin_wait2);
-	tsc_json_u64(j, "time_wait_outgoing", obs->tw_outgoing);
-	tsc_json_u64(j, "time_wait_incoming", obs->tw_incoming);
-	tsc_json_str(j, "busiest_destination", obs->dest_max ? obs->dest : NULL);
-	tsc_json_u64(j, "busiest_destination_sockets", obs->dest_max);
-	tsc_json_u64(j, "busiest_destination_time_wait", obs->dest_max_tw);
-	tsc_json_bool(j, "counters_read", obs->have_counters);
-	tsc_json_obj_begin(j, "counters");
-	tsc_json_i64(j, "ListenOverflows", obs->listen_overflows);
-	tsc_json_i64(j, "ListenDrops", obs->listen_drops);
-	tsc_json_i64(j, "SyncookiesSent", obs->syncookies_sent);
-	tsc_json_i64(j, "SyncookiesFailed", obs->syncookies_failed);
-	tsc_json_i64(j, "TCPTimeWaitOverflow", obs->tw_overflow);
-	tsc_json_i64(j, "TCPAbortOnMemory", obs->abort_on_memory);
-	tsc_json_i64(j, "TCPReqQFullDrop", obs->reqq_full_drop);
-	tsc_json_obj_end(j);
-	tsc_json_obj_end(j);
-}
-
-static void json_item(struct tsc_json *j, const struct tsc_tune_item *it)
-{
-	const struct tsc_sysctl_fact *f = it->fact;
-	char v[96];
-
-	tsc_json_obj_begin(j, NULL);
-	tsc_json_str(j, "name", f->name);
-	tsc_json_str(j, "key", f->key);
-	tsc_json_str(j, "path", f->path);
-	tsc_json_bool(j, "per_netns", f->per_netns);
-	tsc_json_bool(j, "host_wide_here", it->host_wide_here);
-	tsc_json_str(j, "removed_in", f->removed_in);
-	fmt_value(&it->cur, v, sizeof(v));
-	tsc_json_str(j, "current", it->read_err == 0 ? v : NULL);
-	tsc_json_str(j, "error", it->read_err ? strerror(-it->read_err) : NULL);
-	tsc_json_str(j, "default", f->kernel_default);
-	tsc_json_str(j, "unit", f->unit);
-	tsc_json_str(j, "summary", f->summary);
-	tsc_json_str(j, "truth", f->truth);
-	tsc_json_str(j, "action", it->change ? "set" : "leave");
-	fmt_value(&it->rec, v, sizeof(v));
-	tsc_json_str(j, "recommended", it->change ? v : NULL);
-	tsc_json_str(j, "why", it->why);
-	tsc_json_obj_end(j);
-}
-
-static void report(struct run *r, const struct tsc_tune *t, const struct tsc_tune_obs *obs)
-{
-	struct tsc_json j;
-
-	if (!r->o->json) {
-		text_header(r, t, obs);
-		for (size_t i = 0; i < t->n; i++)
-			if (selected(r->o, t->items[i].fact))
-				text_item(r, &t->items[i]);
-		return;
-	}
-	tsc_json_init(&j, &r->b, true);
-	tsc_json_obj_begin(&j, NULL);
-	tsc_json_str(&j, "kernel", r->kernel);
-	tsc_json_str(&j, "netns", r->o->netns);
-	tsc_json_bool(&j, "in_netns", r->in_netns);
-	json_obs(&j, obs);
-	tsc_json_arr_begin(&j, "sysctls");
-	for (size_t i = 0; i < t->n; i++)
-		if (selected(r->o, t->items[i].fact))
-			json_item(&j, &t->items[i]);
-	tsc_json_arr_end(&j);
-	tsc_json_obj_end(&j);
-	tsc_json_newline(&j);
-}
-
-static void emit(struct run *r, const struct tsc_tune *t, const struct tsc_tune_plan *p)
-{
-	struct tsc_buf *b = &r->b;
-
-	tsc_buf_printf(b,
-		       "# sysctl.d snippet from tcpscope tune (Linux %s, network namespace %s)\n",
-		       r->kernel, where_label(r));
-	tsc_buf_puts(b, "# Only the recommended changes, each with the evidence. Install as\n"
-			"# /etc/sysctl.d/90-tcpscope.conf and load with 'sysctl --system'\n"
-			"# (inside a namespace: 'ip netns exec NAME sysctl -p FILE').\n");
-	if (!p->n)
-		tsc_buf_puts(b, "# Nothing to change: every sysctl is best left as it is.\n");
-	for (size_t i = 0; i < p->n; i++) {
-		const struct tsc_tune_item *it = tsc_tune_find((struct tsc_tune *)t, p->v[i].fact);
-		char cur[96], val[96];
-
-		fmt_value(&p->v[i].val, val, sizeof(val));
-		tsc_buf_putc(b, '\n');
-		if (it && it->read_err == 0) {
-			fmt_value(&it->cur, cur, sizeof(cur));
-			tsc_buf_printf(b, "# %s: %s -> %s (kernel default %s)\n",
-				       p->v[i].fact->name, cur, val, p->v[i].fact->kernel_default);
-		}
-		if (it && it->change && !r->o->sets.n)
-			put_wrapped(b, "# ", it->why, "# ");
-		else
-			tsc_buf_puts(b, "# set with --set\n");
-		tsc_buf_printf(b, "%s = %s\n", p->v[i].fact->key, val);
-	}
+		show[i] = selected(r->o, t->items[i].fact);
+	return (struct tsc_tunefmt){ .kernel = r->kernel,
+				     .netns = r->o->netns,
+				     .in_netns = r->in_netns,
+				     .truth = r->o->verbose || r->o->nnames,
+				     .show = show };
 }
 
 /* ------------------------------------------------------------------------ */
@@ -515,6 +296,7 @@ static int open_save_file(const char *path, char *used, size_t len)
 /* Saves prev to a new file (fsync'ed before anything is written). */
 static int save_prev(struct run *r, const struct tsc_tune_plan *prev, char *path, size_t len)
 {
+	struct tsc_tunefmt fo = { .netns = r->o->netns, .in_netns = r->in_netns };
 	struct tsc_buf b;
 	char header[512];
 	int fd, rc = 0;
@@ -529,7 +311,7 @@ static int save_prev(struct run *r, const struct tsc_tune_plan *prev, char *path
 	(void)snprintf(header, sizeof(header),
 		       "saved by tcpscope tune --apply before writing (Linux %s, network "
 		       "namespace %s)\nrestore with: tcpscope%s%s tune --revert %s",
-		       r->kernel, where_label(r), r->o->netns ? " --netns " : "",
+		       r->kernel, tsc_tunefmt_where(&fo), r->o->netns ? " --netns " : "",
 		       r->o->netns ? r->o->netns : "", path);
 	tsc_buf_init(&b, TSC_TUNE_FILE_MAX);
 	tsc_tune_save_format(prev, header, &b);
@@ -607,13 +389,7 @@ static int write_plan(struct run *r, const struct tsc_tune_plan *p, const char *
 			       "back");
 		return TSC_EXIT_FAIL;
 	}
-	for (size_t i = 0; i < p->n; i++) {
-		char a[96], b2[96];
-
-		fmt_value(&prev.v[i].val, a, sizeof(a));
-		fmt_value(&p->v[i].val, b2, sizeof(b2));
-		tsc_buf_printf(&r->b, "%s: %s -> %s\n", p->v[i].fact->key, a, b2);
-	}
+	tsc_tunefmt_changes(&r->b, &prev, p);
 	return 0;
 }
 
@@ -705,6 +481,8 @@ static int do_tune(struct run *r)
 	struct tsc_tune_obs obs;
 	struct tsc_tune_plan p;
 	const struct tsc_tune_item *range;
+	struct tsc_tunefmt fo;
+	bool show[TSC_TUNE_MAX_ITEMS];
 	uint16_t lo = 32768, hi = 60999;
 	int rc;
 
@@ -722,8 +500,9 @@ static int do_tune(struct run *r)
 	rc = make_plan(r, &t, &p);
 	if (rc)
 		return rc;
+	fo = fmt_opts(r, &t, show);
 	if (r->o->emit)
-		emit(r, &t, &p);
+		tsc_tunefmt_emit(&r->b, &fo, &t, &p, r->o->sets.n > 0);
 	if (r->o->apply) {
 		if (!p.n) {
 			tsc_buf_puts(&r->b,
@@ -734,17 +513,15 @@ static int do_tune(struct run *r)
 		return write_plan(r, &p, "apply");
 	}
 	if (r->o->sets.n && !r->o->emit) {
-		for (size_t i = 0; i < p.n; i++) {
-			char v[96];
-
-			fmt_value(&p.v[i].val, v, sizeof(v));
-			tsc_buf_printf(&r->b, "would write %s = %s (valid; add --apply)\n",
-				       p.v[i].fact->key, v);
-		}
+		tsc_tunefmt_would_write(&r->b, &p);
 		return 0;
 	}
-	if (!r->o->emit)
-		report(r, &t, &obs);
+	if (r->o->emit)
+		return 0;
+	if (r->o->json)
+		tsc_tunefmt_json(&r->b, &fo, &t, &obs);
+	else
+		tsc_tunefmt_text(&r->b, &fo, &t, &obs);
 	return 0;
 }
 

@@ -69,6 +69,8 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	s->rodata->filter_netns = o->netns;
 	s->rodata->filter_port = o->port;
 	s->rodata->have_fentry = fentry;
+	if (o->wakeup_batch)
+		s->rodata->wakeup_bytes = (o->ringbuf_kib ? o->ringbuf_kib : 256) * 1024 / 8;
 	r = bpf_map__set_max_entries(s->maps.events,
 				     (o->ringbuf_kib ? o->ringbuf_kib : 256) * 1024);
 	if (r < 0)
@@ -177,9 +179,16 @@ fail:
 
 int tsc_trace_poll(struct tsc_trace *t, int timeout_ms)
 {
-	int r = ring_buffer__poll(t->rb, timeout_ms);
+	int r = ring_buffer__poll(t->rb, timeout_ms), c;
 
-	return r < 0 ? (r == -1 ? -errno : r) : r;
+	if (r < 0)
+		return r == -1 ? -errno : r;
+	/* with batched wake-ups (opts.wakeup_batch) records can be pending
+	 * although epoll reported nothing: drain them after every wait */
+	c = ring_buffer__consume(t->rb);
+	if (c < 0)
+		return c == -1 ? -errno : c;
+	return r + c;
 }
 
 unsigned tsc_trace_features(const struct tsc_trace *t)

@@ -75,6 +75,10 @@ struct tsc_trace_opts {
 	uint16_t port;	      /* local or remote port to keep, 0 = all */
 	bool no_fentry;	      /* do not try fentry (forces the inferred method) */
 	uint32_t ringbuf_kib; /* ring buffer size, power of two >= 4; 0 = 256 KiB */
+	/* Wake the reader only when 1/8 of the ring buffer is pending: the
+	 * caller must then poll with a timeout (events are late by at most
+	 * that much, never lost for it). */
+	bool wakeup_batch;
 	tsc_trace_log_fn log; /* libbpf's messages; NULL = silent */
 };
 
@@ -177,12 +181,16 @@ void tsc_tw_watch_free(struct tsc_tw_watch *w);
 /* Follows the timewait socket of a hand-off event (ev->tw_substate != 0).
  * Returns 0, -EINVAL (not a hand-off) or -ENOSPC (full, counted). */
 int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
-/* Dumps the timewait sockets of every namespace with followed sockets (it
- * enters each with setns(2) and returns) and reports FIN-WAIT-2 -> TIME-WAIT
- * and X -> CLOSED as events with method inferred, timestamped now_ns.
- * Returns 0 or -errno (fn's negative result stops it). */
-TSC_MUST_CHECK int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_fn fn,
-				     void *arg);
+/* Dumps the sockets of every namespace with followed sockets (it enters
+ * each with setns(2) and returns) and reports FIN-WAIT-2 -> TIME-WAIT and
+ * X -> CLOSED as events with method inferred. A full poll dumps every
+ * timewait and request socket and settles everything; a fast one (!full)
+ * asks only for FIN_WAIT2 ones (cheap when thousands sit in TIME-WAIT) and
+ * notes when a FIN-WAIT-2 socket left that substate; the next full poll
+ * reports the change with that time. Events are stamped with now_ns or the
+ * noted time. Returns 0 or -errno (fn's negative result stops it). */
+TSC_MUST_CHECK int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, bool full,
+				     tsc_trace_event_fn fn, void *arg);
 /* A full socket's tracepoint event on the 4-tuple of a followed timewait
  * socket (other than its own connection): the timewait socket was recycled
  * (tcp_tw_reuse, or a new SYN accepted in TIME-WAIT) and is reported
@@ -198,7 +206,8 @@ int tsc_tw_watch_add_request(struct tsc_tw_watch *w, const struct tsc_trace_even
 /* The child of a followed request socket was created (the superseded
  * LISTEN -> SYN_RECV tracepoint event, same conn): stop following it. */
 void tsc_tw_watch_child(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
-/* Sockets followed; *ret_fin_wait2 tells whether one is still in FIN-WAIT-2. */
+/* Sockets followed; *ret_fin_wait2 tells whether one is still in FIN-WAIT-2
+ * (not yet seen leaving it: fast polls are worth it). */
 unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2);
 /* Sockets that could not be followed (table full, namespace not reachable). */
 uint64_t tsc_tw_watch_unwatched(const struct tsc_tw_watch *w);

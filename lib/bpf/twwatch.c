@@ -40,6 +40,7 @@ struct tw_ent {
 	bool seen;
 	uint8_t missed;	 /* a request's consecutive polls without it */
 	uint64_t gone_ns; /* when it was first missed */
+	uint64_t left_ns; /* FIN_WAIT2 entry missing from a fast poll: when */
 	uint64_t ts, conn, birth;
 	uint32_t pid;
 	char comm[17];
@@ -163,13 +164,20 @@ int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev
 	for (uint32_t i = w->head[idx_of(ev->netns, ev->sport, ev->dport)]; i != UINT32_MAX;
 	     i = w->next[i]) {
 		struct tw_ent *e = &w->ents[i];
-		int r;
+		int r = 0;
 
 		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
 		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
 		    memcmp(e->p, ev->daddr, alen) || (e->conn == ev->conn && e->birth == ev->birth_ns))
 			continue;
-		r = report(e, TSC_TCP_CLOSE, ev->ts_ns, fn, arg);
+		if (e->sub == TSC_TCP_FIN_WAIT2 && e->left_ns) {
+			/* only TIME-WAIT sockets are recycled */
+			r = report(e, TSC_TCP_TIME_WAIT, e->left_ns, fn, arg);
+			e->sub = TSC_TCP_TIME_WAIT;
+			e->ts = e->left_ns;
+		}
+		if (r == 0)
+			r = report(e, TSC_TCP_CLOSE, ev->ts_ns, fn, arg);
 		e->netns = 0; /* compacted away at the next poll */
 		if (r < 0)
 			return r;
@@ -221,7 +229,7 @@ unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2)
 	bool fw2 = false;
 
 	for (unsigned i = 0; i < w->n; i++)
-		fw2 = fw2 || w->ents[i].sub == TSC_TCP_FIN_WAIT2;
+		fw2 = fw2 || (w->ents[i].sub == TSC_TCP_FIN_WAIT2 && !w->ents[i].left_ns);
 	if (ret_fin_wait2)
 		*ret_fin_wait2 = fw2;
 	return w->n + w->nrq;
@@ -241,10 +249,14 @@ static bool path_has_ino(const char *path, uint32_t ino)
 
 static void remember(struct tsc_tw_watch *w, uint32_t ino, const char *path)
 {
-	struct ns_path *p = &w->ns[w->nns < NS_CACHE ? w->nns++ : w->ns_next++ % NS_CACHE];
+	size_t len = strlen(path);
+	struct ns_path *p;
 
+	if (len >= sizeof(p->path))
+		return; /* not cached: found again by the next search */
+	p = &w->ns[w->nns < NS_CACHE ? w->nns++ : w->ns_next++ % NS_CACHE];
 	p->ino = ino;
-	snprintf(p->path, sizeof(p->path), "%s", path);
+	memcpy(p->path, path, len + 1);
 }
 
 /* A path naming the namespace with this inode: cached, ours, a named one
@@ -385,8 +397,8 @@ static int report(const struct tw_ent *e, uint8_t new, uint64_t now, tsc_trace_e
 
 /* One namespace: dump its timewait sockets and settle its entries. A
  * namespace that no longer exists took its timewait sockets with it. */
-static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_trace_event_fn fn,
-		   void *arg)
+static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, bool full,
+		   tsc_trace_event_fn fn, void *arg)
 {
 	/* the kernel filters timewait sockets by their substate */
 	struct tsc_sockdiag_query q = { .states = TSC_TCPF(TSC_TCP_TIME_WAIT) |
@@ -400,6 +412,9 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_tra
 	bool dumped = false;
 	int r = 0;
 
+	/* a fast poll asks only for the few sockets that can change soon */
+	if (!full)
+		q.states &= ~TSC_TCPF(TSC_TCP_TIME_WAIT);
 	if (find_ns(w, netns, path, sizeof(path)) == 0) {
 		h = open_in(path, &r);
 		if (!h)
@@ -415,13 +430,23 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_tra
 
 		if (e->netns != netns)
 			continue;
-		if (!e->seen) {
-			r = report(e, TSC_TCP_CLOSE, now, fn, arg);
+		if (!full) {
+			/* left FIN_WAIT2: for TIME_WAIT or for good; the next
+			 * full poll tells, and the change is dated now */
+			if (dumped && e->sub == TSC_TCP_FIN_WAIT2 && !e->seen && !e->left_ns)
+				e->left_ns = now;
+		} else if (!e->seen) {
+			r = report(e, TSC_TCP_CLOSE, e->left_ns ? e->left_ns : now, fn, arg);
 			e->netns = 0; /* settled: compacted away below */
 		} else if (e->cur != e->sub && e->cur == TSC_TCP_TIME_WAIT) {
-			r = report(e, TSC_TCP_TIME_WAIT, now, fn, arg);
+			uint64_t t = e->left_ns ? e->left_ns : now;
+
+			r = report(e, TSC_TCP_TIME_WAIT, t, fn, arg);
 			e->sub = e->cur;
-			e->ts = now;
+			e->ts = t;
+			e->left_ns = 0;
+		} else {
+			e->left_ns = 0; /* still FIN_WAIT2 after all */
 		}
 		e->seen = false;
 	}
@@ -453,7 +478,7 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, tsc_tra
 
 /* Runs poll_ns once per namespace with followed sockets in ents[0..n). */
 static int poll_all(struct tsc_tw_watch *w, struct tw_ent *ents, unsigned n, uint32_t *done,
-		    unsigned *ndone, uint64_t now_ns, tsc_trace_event_fn fn, void *arg)
+		    unsigned *ndone, uint64_t now_ns, bool full, tsc_trace_event_fn fn, void *arg)
 {
 	int r = 0;
 
@@ -470,7 +495,7 @@ static int poll_all(struct tsc_tw_watch *w, struct tw_ent *ents, unsigned n, uin
 		if (*ndone == NS_DONE_MAX)
 			break;
 		done[(*ndone)++] = ns;
-		r = poll_ns(w, ns, now_ns, fn, arg);
+		r = poll_ns(w, ns, now_ns, full, fn, arg);
 		if (r == -EPERM || r == -ENOENT) {
 			/* cannot look inside: stop following its sockets */
 			for (unsigned k = 0; k < w->n; k++)
@@ -499,16 +524,17 @@ static unsigned compact(struct tw_ent *ents, unsigned n)
 	return j;
 }
 
-int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_fn fn, void *arg)
+int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, bool full, tsc_trace_event_fn fn,
+		      void *arg)
 {
 	uint32_t done[NS_DONE_MAX];
 	unsigned ndone = 0;
 	int r;
 
 	build_index(w);
-	r = poll_all(w, w->ents, w->n, done, &ndone, now_ns, fn, arg);
-	if (r >= 0)
-		r = poll_all(w, w->rq, w->nrq, done, &ndone, now_ns, fn, arg);
+	r = poll_all(w, w->ents, w->n, done, &ndone, now_ns, full, fn, arg);
+	if (r >= 0 && full)
+		r = poll_all(w, w->rq, w->nrq, done, &ndone, now_ns, full, fn, arg);
 	w->n = compact(w->ents, w->n);
 	w->nrq = compact(w->rq, w->nrq);
 	/* valid until the next poll, for tsc_tw_watch_reused() */

@@ -21,7 +21,10 @@ struct tsc_capture {
 	pcap_dumper_t *d;
 	bool nano, offline;
 	bool seekable; /* the file's stdio position is known: offsets for errors */
+	char *iobuf;   /* stdio buffer of a file we opened; freed after pcap_close */
 };
+
+#define IOBUF_SIZE (256 * 1024)
 
 /* Positions the stream where it is, so that stdio caches the offset: glibc's
  * ftello() otherwise makes an lseek() system call every time it is asked
@@ -96,9 +99,42 @@ fail_keep:
 	return NULL;
 }
 
+/* iobuf: the stream's buffer, owned by the capture from here on (NULL: none). */
+static struct tsc_capture *open_stream(FILE *f, char *iobuf, bool nano, char *errbuf)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	struct tsc_capture *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		if (f != stdin)
+			fclose(f);
+		free(iobuf);
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->nano = nano;
+	c->offline = true;
+	c->iobuf = iobuf;
+	c->p = pcap_fopen_offline_with_tstamp_precision(
+		f, nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, eb);
+	if (!c->p) {
+		/* libpcap leaves the stream open when it fails */
+		if (f != stdin)
+			fclose(f);
+		free(iobuf);
+		set_err(errbuf, eb);
+		free(c);
+		errno = EINVAL;
+		return NULL;
+	}
+	offline_init(c);
+	return c;
+}
+
 struct tsc_capture *tsc_capture_open_file(const char *path, bool nano, char *errbuf)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char *iobuf;
 
 	if (!f) {
 		int e = errno;
@@ -110,37 +146,20 @@ struct tsc_capture *tsc_capture_open_file(const char *path, bool nano, char *err
 		return NULL;
 	}
 	/* 256 KiB reads instead of stdio's 4 KiB: a 1 GB file is 4,000 read()
-	 * calls, not 250,000. Only possible before libpcap reads the header. */
-	(void)setvbuf(f, NULL, _IOFBF, 256 * 1024);
-	return tsc_capture_open_stream(f, nano, errbuf);
+	 * calls, not 250,000. Only possible before libpcap reads the header, and
+	 * glibc ignores the size unless it is given the buffer. Not for stdin,
+	 * which outlives the capture. */
+	iobuf = f == stdin ? NULL : malloc(IOBUF_SIZE);
+	if (iobuf && setvbuf(f, iobuf, _IOFBF, IOBUF_SIZE) != 0) {
+		free(iobuf);
+		iobuf = NULL;
+	}
+	return open_stream(f, iobuf, nano, errbuf);
 }
 
 struct tsc_capture *tsc_capture_open_stream(FILE *f, bool nano, char *errbuf)
 {
-	char eb[PCAP_ERRBUF_SIZE] = "";
-	struct tsc_capture *c = calloc(1, sizeof(*c));
-
-	if (!c) {
-		if (f != stdin)
-			fclose(f);
-		errno = ENOMEM;
-		return NULL;
-	}
-	c->nano = nano;
-	c->offline = true;
-	c->p = pcap_fopen_offline_with_tstamp_precision(
-		f, nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, eb);
-	if (!c->p) {
-		/* libpcap leaves the stream open when it fails */
-		if (f != stdin)
-			fclose(f);
-		set_err(errbuf, eb);
-		free(c);
-		errno = EINVAL;
-		return NULL;
-	}
-	offline_init(c);
-	return c;
+	return open_stream(f, NULL, nano, errbuf);
 }
 
 void tsc_capture_close(struct tsc_capture *c)
@@ -150,7 +169,8 @@ void tsc_capture_close(struct tsc_capture *c)
 	if (c->d)
 		pcap_dump_close(c->d);
 	if (c->p)
-		pcap_close(c->p);
+		pcap_close(c->p); /* closes the stream (stdin excepted) */
+	free(c->iobuf);	  /* only ever the buffer of a stream closed above */
 	free(c);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Shared between check.c (config, rules) and check-snap.c (the snapshot):
- * the breakdown tables of a snapshot and a top-N selection over them.
+ * Shared between check.c (config, rules), check-snap.c (the snapshot) and
+ * tune-io.c (tune's observation, read from the same snapshot): the
+ * breakdown tables of a snapshot and a top-N selection over them.
  */
 #ifndef TSC_DIAG_CHECK_INTERNAL_H
 #define TSC_DIAG_CHECK_INTERNAL_H
@@ -60,7 +61,12 @@ struct tsc__idle_example {
 
 struct tsc_check_snap {
 	struct tsc_check_snap_opts o;
+	uint64_t nsockets; /* passed to tsc_check_snap_add */
 	uint64_t counts[TSC_TCP_MAX_STATES];
+	uint64_t noowner[TSC_TCP_MAX_STATES]; /* per state: no owning inode */
+	uint64_t tw_incoming;		      /* TIME_WAIT on a listening port */
+	uint64_t tw_outgoing;		      /* TIME_WAIT on another ephemeral port */
+	uint8_t listening[65536 / 8];	      /* bitmap of listening local ports */
 	uint64_t overflow;    /* sockets not attributed to a group: table full */
 	uint64_t orphans;     /* FIN_WAIT1/2, CLOSING, LAST_ACK without an owner inode */
 	uint64_t fw1_retrans; /* FIN_WAIT1 retransmitting (peer not ACKing the FIN) */

@@ -64,6 +64,21 @@ const uint64_t *tsc_check_snap_counts(const struct tsc_check_snap *s)
 	return s->counts;
 }
 
+uint64_t tsc_check_snap_nsockets(const struct tsc_check_snap *s)
+{
+	return s->nsockets;
+}
+
+void tsc_check_snap_listening(struct tsc_check_snap *s, uint16_t port)
+{
+	s->listening[port / 8] |= (uint8_t)(1u << (port % 8));
+}
+
+static bool is_listening(const struct tsc_check_snap *s, uint16_t port)
+{
+	return s->listening[port / 8] & (1u << (port % 8));
+}
+
 static size_t addr_len(const struct tsc_sock *sk)
 {
 	return sk->family == AF_INET ? 4 : 16;
@@ -135,14 +150,14 @@ static bool ephemeral(const struct tsc_check_snap *s, uint16_t port)
 }
 
 /* Sockets that hold a local port toward one destination: everything with a
- * 4-tuple that this side opened or still holds (not listeners and not the
- * server side's request sockets). */
+ * 4-tuple that this side opened or still holds (not listeners, not the
+ * server side's request sockets, nothing on a listening port). */
 static void add_dest(struct tsc_check_snap *s, const struct tsc_sock *sk, unsigned st)
 {
 	struct tsc__dest_key k;
 
 	if (st == TSC_TCP_LISTEN || st == TSC_TCP_SYN_RECV || st == TSC_TCP_CLOSE ||
-	    !ephemeral(s, sk->lport))
+	    !ephemeral(s, sk->lport) || is_listening(s, sk->lport))
 		return;
 	memset(&k, 0, sizeof(k));
 	k.family = sk->family;
@@ -216,11 +231,14 @@ void tsc_check_snap_add(struct tsc_check_snap *s, const struct tsc_sock *sk,
 {
 	unsigned st = sk->state == TSC_TCP_NEW_SYN_RECV ? TSC_TCP_SYN_RECV : sk->state;
 
+	s->nsockets++;
 	/* kernel data: check the enum before using it as an index */
 	if (st == 0 || st >= TSC_TCP_MAX_STATES ||
 	    (sk->family != AF_INET && sk->family != AF_INET6))
 		return;
 	s->counts[st]++;
+	if (sk->inode == 0)
+		s->noowner[st]++;
 	switch (st) {
 	case TSC_TCP_LISTEN:
 		add_listener(s, sk, owner);
@@ -233,6 +251,12 @@ void tsc_check_snap_add(struct tsc_check_snap *s, const struct tsc_sock *sk,
 		break;
 	case TSC_TCP_CLOSE_WAIT:
 		add_closewait(s, sk, owner);
+		break;
+	case TSC_TCP_TIME_WAIT:
+		if (is_listening(s, sk->lport))
+			s->tw_incoming++;
+		else if (ephemeral(s, sk->lport))
+			s->tw_outgoing++;
 		break;
 	case TSC_TCP_FIN_WAIT1:
 		if (sk->retrans || sk->timer == TSC_TIMER_RETRANS || sk->timer == TSC_TIMER_PROBE0)

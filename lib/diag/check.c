@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,41 +197,49 @@ void tsc_check_sysctls_init(struct tsc_check_sysctls *s)
 		v[i] = -1;
 }
 
+/* The single-integer sysctls, by their short name in the fact table (which
+ * gives the key and path), in report order. */
+static const struct {
+	const char *name;
+	size_t off;
+} check_sysctls[] = {
+	{ "somaxconn", offsetof(struct tsc_check_sysctls, somaxconn) },
+	{ "tcp_max_syn_backlog", offsetof(struct tsc_check_sysctls, max_syn_backlog) },
+	{ "tcp_syncookies", offsetof(struct tsc_check_sysctls, syncookies) },
+	{ "tcp_max_tw_buckets", offsetof(struct tsc_check_sysctls, max_tw_buckets) },
+	{ "tcp_tw_reuse", offsetof(struct tsc_check_sysctls, tw_reuse) },
+	{ "tcp_fin_timeout", offsetof(struct tsc_check_sysctls, fin_timeout) },
+	{ "tcp_max_orphans", offsetof(struct tsc_check_sysctls, max_orphans) },
+	{ "tcp_keepalive_time", offsetof(struct tsc_check_sysctls, keepalive_time) },
+	{ "tcp_keepalive_intvl", offsetof(struct tsc_check_sysctls, keepalive_intvl) },
+	{ "tcp_keepalive_probes", offsetof(struct tsc_check_sysctls, keepalive_probes) },
+};
+
+bool tsc_check_sysctl_at(const struct tsc_check_sysctls *s, size_t i,
+			 const struct tsc_sysctl_fact **ret_f, int64_t *ret_v)
+{
+	if (i >= TSC_ARRAY_SIZE(check_sysctls))
+		return false;
+	*ret_f = tsc_sysctl_fact_find(check_sysctls[i].name);
+	memcpy(ret_v, (const char *)s + check_sysctls[i].off, sizeof(*ret_v));
+	return *ret_f != NULL;
+}
+
 int tsc_check_sysctls_read(const char *root, struct tsc_check_sysctls *s)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} one[] = {
-		{ "net.core.somaxconn", offsetof(struct tsc_check_sysctls, somaxconn) },
-		{ "net.ipv4.tcp_max_syn_backlog",
-		  offsetof(struct tsc_check_sysctls, max_syn_backlog) },
-		{ "net.ipv4.tcp_syncookies", offsetof(struct tsc_check_sysctls, syncookies) },
-		{ "net.ipv4.tcp_max_tw_buckets",
-		  offsetof(struct tsc_check_sysctls, max_tw_buckets) },
-		{ "net.ipv4.tcp_fin_timeout", offsetof(struct tsc_check_sysctls, fin_timeout) },
-		{ "net.ipv4.tcp_max_orphans", offsetof(struct tsc_check_sysctls, max_orphans) },
-		{ "net.ipv4.tcp_tw_reuse", offsetof(struct tsc_check_sysctls, tw_reuse) },
-		{ "net.ipv4.tcp_keepalive_time",
-		  offsetof(struct tsc_check_sysctls, keepalive_time) },
-		{ "net.ipv4.tcp_keepalive_intvl",
-		  offsetof(struct tsc_check_sysctls, keepalive_intvl) },
-		{ "net.ipv4.tcp_keepalive_probes",
-		  offsetof(struct tsc_check_sysctls, keepalive_probes) },
-	};
-	int64_t range[2];
+	const struct tsc_sysctl_fact *f;
+	int64_t range[2], v;
 	int n = 0;
 
-	for (size_t i = 0; i < TSC_ARRAY_SIZE(one); i++) {
-		int64_t v;
-
-		if (tsc_sysctl_read_int(root, one[i].name, &v) == 0) {
-			memcpy((char *)s + one[i].off, &v, sizeof(v));
+	for (size_t i = 0; tsc_check_sysctl_at(s, i, &f, &v); i++) {
+		if (tsc_sysctl_read_int(root, f->key, &v) == 0) {
+			memcpy((char *)s + check_sysctls[i].off, &v, sizeof(v));
 			n++;
 		}
 	}
-	if (tsc_sysctl_read_ints(root, "net.ipv4.ip_local_port_range", range, 2) == 2 &&
-	    range[0] >= 0 && range[0] <= range[1] && range[1] <= 65535) {
+	f = tsc_sysctl_fact_find("ip_local_port_range");
+	if (tsc_sysctl_read_ints(root, f->key, range, 2) == 2 && range[0] >= 0 &&
+	    range[0] <= range[1] && range[1] <= 65535) {
 		s->port_lo = range[0];
 		s->port_hi = range[1];
 		n++;
@@ -270,6 +279,39 @@ void tsc_check_counters_from(const struct tsc_counters *all, struct tsc_check_co
 	for (size_t i = 0; i < TSC_CNT_N; i++)
 		ret->have[i] = tsc_counters_get(all, counter_names[i].group, counter_names[i].name,
 						&ret->v[i]);
+}
+
+int tsc_check_counters_read(const char *dir, struct tsc_check_counters *ret,
+			    const char **ret_file)
+{
+	static const char *const files[] = { "snmp", "netstat" };
+	struct tsc_counters all;
+	char path[4096];
+	int64_t dummy;
+	int r = 0;
+
+	if (!dir)
+		dir = "/proc/self/net";
+	tsc_counters_init(&all);
+	for (size_t i = 0; i < TSC_ARRAY_SIZE(files) && r >= 0; i++) {
+		int n = snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+
+		if (ret_file)
+			*ret_file = files[i];
+		r = n < 0 || (size_t)n >= sizeof(path) ? -ENAMETOOLONG
+						       : tsc_counters_read_file(&all, path);
+	}
+	if (r >= 0 && !tsc_counters_get(&all, "Tcp", "OutSegs", &dummy)) {
+		if (ret_file)
+			*ret_file = files[0];
+		r = -ENODATA;
+	}
+	if (r >= 0) {
+		tsc_check_counters_from(&all, ret);
+		r = 0;
+	}
+	tsc_counters_release(&all);
+	return r;
 }
 
 /* --- the report ------------------------------------------------------------ */

@@ -5,7 +5,10 @@
  * sample, or two taken --interval apart for rates) and the TCP sysctls.
  * Output: one finding per rule with a severity, the evidence (numbers, top
  * listeners/processes/remotes), what it means in TCP terms and the fix.
- * Pure computation: nothing here reads files, prints or talks to the kernel.
+ * The rules are pure computation; the only I/O is in the input readers
+ * (tsc_check_sysctls_read, tsc_check_counters_read) and in
+ * tsc_check_snap_collect (check-collect.c), the sock_diag dump that `tune`
+ * uses too. Nothing here prints: output/checkfmt.h renders a report.
  * References: RFC 9293 3.3.2/3.6, Linux net/ipv4/tcp_input.c
  * (tcp_conn_request, tcp_syn_flood_action), inet_connection_sock.c,
  * tcp_minisocks.c (tcp_time_wait), tcp_timer.c (orphans, keepalive).
@@ -19,6 +22,7 @@
 
 #include "core/cleanup.h"
 #include "core/tcpstate.h"
+#include "diag/sysctl-facts.h"
 #include "sockdiag/sockdiag.h"
 #include "sys/counters.h"
 #include "sys/procmap.h"
@@ -108,6 +112,11 @@ void tsc_check_sysctls_init(struct tsc_check_sysctls *s);
 /* Reads them from root (NULL = /proc/sys) in the calling thread's network
  * namespace. Unreadable ones stay -1. Returns how many were read. */
 int tsc_check_sysctls_read(const char *root, struct tsc_check_sysctls *s);
+/* The i-th single-integer sysctl of s in report order (somaxconn first; the
+ * ip_local_port_range pair is not among them): its fact (name, key) and
+ * value. Returns false when i is past the end. */
+bool tsc_check_sysctl_at(const struct tsc_check_sysctls *s, size_t i,
+			 const struct tsc_sysctl_fact **ret_f, int64_t *ret_v);
 
 /* The counters the rules use, picked out of /proc/net/{snmp,netstat}. */
 enum tsc_check_counter {
@@ -138,6 +147,13 @@ struct tsc_check_counters {
 const char *tsc_check_counter_name(enum tsc_check_counter c);
 /* Picks the counters out of a parsed set (missing ones: have[] false). */
 void tsc_check_counters_from(const struct tsc_counters *all, struct tsc_check_counters *ret);
+/* Reads dir/snmp and dir/netstat (dir NULL: /proc/self/net, the calling
+ * thread's network namespace) and picks the counters. Returns 0; the -errno
+ * of tsc_counters_read_file (-EINVAL, -ERANGE, -E2BIG: malformed) with
+ * *ret_file the file's name ("snmp" or "netstat"); or -ENODATA when there are
+ * no Tcp counters (*ret_file "snmp"). ret_file may be NULL. */
+TSC_MUST_CHECK int tsc_check_counters_read(const char *dir, struct tsc_check_counters *ret,
+					   const char **ret_file);
 
 /* --- the socket snapshot ------------------------------------------------ */
 
@@ -160,6 +176,33 @@ void tsc_check_snap_add(struct tsc_check_snap *s, const struct tsc_sock *sk,
 			const struct tsc_proc_owner *owner);
 /* Per-state counts (TSC_TCP_MAX_STATES, request sockets counted as SYN_RECV). */
 const uint64_t *tsc_check_snap_counts(const struct tsc_check_snap *s);
+/* Sockets passed to tsc_check_snap_add (in scope), valid or not. */
+uint64_t tsc_check_snap_nsockets(const struct tsc_check_snap *s);
+/* Marks a local port as listened on, before the sockets are added: sockets
+ * on it are then incoming (TIME_WAIT "incoming", never counted as ports
+ * held toward a destination). tsc_check_snap_collect does it. */
+void tsc_check_snap_listening(struct tsc_check_snap *s, uint16_t port);
+
+/* Which sockets a snapshot takes (check's --port and --process), and their
+ * owners. All fields optional. */
+struct tsc_check_scope {
+	struct tsc_procmap *pm; /* owners by inode; NULL: no owners */
+	bool has_port;
+	uint16_t port;	     /* only sockets with this local or remote port */
+	const char *process; /* only sockets of this process (comm, or pid when
+			      * process_pid > 0), plus the ownerless sockets
+			      * (half-open, TIME_WAIT, orphans) of its listening ports */
+	int32_t process_pid;
+};
+
+/* Fills s from the kernel's socket table of the calling thread's network
+ * namespace: the listeners first (their ports, see tsc_check_snap_listening),
+ * then every TCP socket in scope, with tcp_info when s has an idle_ms.
+ * h NULL reads /proc/net/tcp and tcp6 instead of sock_diag (no queues of
+ * request sockets, no tcp_info). Returns the number of sockets dumped or the
+ * dump's -errno. */
+TSC_MUST_CHECK long tsc_check_snap_collect(struct tsc_check_snap *s, struct tsc_sockdiag *h,
+					   const struct tsc_check_scope *scope);
 
 /* --- findings ------------------------------------------------------------ */
 

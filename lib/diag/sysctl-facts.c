@@ -15,6 +15,7 @@
 
 #include "core/strparse.h"
 #include "diag/sysctl-facts.h"
+#include "sys/sysctl.h"
 
 #define INT_MAX_S 2147483647LL
 
@@ -608,4 +609,16 @@ bool tsc_sysctl_value_is_default(const struct tsc_sysctl_fact *f, const struct t
 		if (d.v[i] != v->v[i])
 			return false;
 	return true;
+}
+
+void tsc_sysctl_fact_read(const char *root, const struct tsc_sysctl_fact *f,
+			  struct tsc_sysctl_current *ret)
+{
+	char text[256];
+	int r = tsc_sysctl_read_str(root, f->key, text, sizeof(text));
+
+	memset(ret, 0, sizeof(*ret));
+	if (r >= 0 && tsc_sysctl_value_parse(f, text, &ret->v) < 0)
+		r = -EINVAL;
+	ret->err = r < 0 ? r : 0;
 }

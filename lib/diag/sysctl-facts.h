@@ -3,10 +3,11 @@
  * The facts about the TCP sysctls that matter for diagnosis: path, kernel
  * default, the values the kernel accepts, what the knob really does on a
  * current kernel, the folklore that is wrong about it, and which states it
- * touches. Pure data plus a strict value parser; reading /proc is the
- * caller's job. Sources: Documentation/networking/ip-sysctl.rst,
- * net/ipv4/sysctl_net_ipv4.c, tcp_timer.c, tcp_input.c, tcp_minisocks.c, and
- * the ranges measured by writing each value in a private namespace (6.18).
+ * touches. Pure data plus a strict value parser, and one reader of a fact's
+ * current value through sys/sysctl.h (the only /proc/sys reader). Sources:
+ * Documentation/networking/ip-sysctl.rst, net/ipv4/sysctl_net_ipv4.c,
+ * tcp_timer.c, tcp_input.c, tcp_minisocks.c, and the ranges measured by
+ * writing each value in a private namespace (6.18).
  */
 #ifndef TSC_DIAG_SYSCTL_FACTS_H
 #define TSC_DIAG_SYSCTL_FACTS_H
@@ -83,6 +84,20 @@ TSC_MUST_CHECK int tsc_sysctl_value_check(const struct tsc_sysctl_fact *f,
 /* Formats v as the kernel accepts it, integers separated by one space, into
  * buf (NUL-terminated, truncated to len). Returns the length it needed. */
 size_t tsc_sysctl_value_format(const struct tsc_sysctl_value *v, char *buf, size_t len);
+
+/* A fact's current value as read from /proc/sys. */
+struct tsc_sysctl_current {
+	int err; /* 0: v holds the value; -ENOENT: no such file (not in this kernel, or a
+		  * host-wide sysctl seen from another network namespace); -EINVAL: not
+		  * in the fact's format; else the read's -errno */
+	struct tsc_sysctl_value v;
+};
+
+/* Reads f's current value below root (NULL: /proc/sys) in the calling
+ * thread's network namespace, parsed strictly for f's format. The outcome is
+ * in ret->err. */
+void tsc_sysctl_fact_read(const char *root, const struct tsc_sysctl_fact *f,
+			  struct tsc_sysctl_current *ret);
 
 /* True when v equals the fact's fixed kernel default (false when the default
  * is computed from memory, or when the default does not parse). */

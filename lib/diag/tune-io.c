@@ -2,27 +2,24 @@
 /*
  * tune's contact with the kernel: /proc/sys reads (through sys/sysctl.h) and
  * writes, host-wide sysctls pinned before entering a namespace, and the
- * observation of one namespace (sock_diag dump, /proc/net/{snmp,netstat}).
- * Nothing here decides anything; tune.c does. Network sysctls and counters
+ * observation of one namespace, taken with check's snapshot and counter
+ * reader (tsc_check_snap_collect, tsc_check_counters_read) and summed up
+ * into struct tsc_tune_obs. Nothing here decides anything; tune.c does. Network sysctls and counters
  * are those of the calling thread's network namespace (sysctl net_ctl lookup
  * uses current->nsproxy->net_ns), except pinned descriptors, which keep the
  * namespace they were opened in.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/hash.h"
+#include "diag/check-internal.h"
 #include "diag/tune.h"
+#include "output/sockfmt.h"
 #include "sockdiag/sockdiag.h"
-#include "sys/counters.h"
 #include "sys/sysctl.h"
-
-#define DEST_MAX_ENTRIES 65536
 
 static size_t fact_index(const struct tsc_sysctl_fact *f)
 {
@@ -74,33 +71,13 @@ int tsc_tune_sysfs_pin_host(struct tsc_tune_sysfs *s, bool writable)
 	return pinned;
 }
 
-static int pinned_read(int fd, char *buf, size_t len)
-{
-	char tmp[256];
-	ssize_t got = pread(fd, tmp, sizeof(tmp) - 1, 0);
-	size_t n;
-
-	if (got < 0)
-		return -errno;
-	n = (size_t)got;
-	if (n && tmp[n - 1] == '\n')
-		n--;
-	if (memchr(tmp, '\0', n))
-		return -EINVAL;
-	if (n + 1 > len)
-		return -E2BIG;
-	memcpy(buf, tmp, n);
-	buf[n] = '\0';
-	return (int)n;
-}
-
 static int sysfs_read(void *arg, const struct tsc_sysctl_fact *f, char *buf, size_t len)
 {
 	struct tsc_tune_sysfs *s = arg;
 	size_t i = fact_index(f);
 
 	if (i < TSC_TUNE_MAX_ITEMS && s->pinned[i] >= 0)
-		return pinned_read(s->pinned[i], buf, len);
+		return tsc_sysctl_read_fd(s->pinned[i], buf, len);
 	return tsc_sysctl_read_str(s->root, f->key, buf, len);
 }
 
@@ -150,180 +127,109 @@ void tsc_tune_sysfs_io(struct tsc_tune_sysfs *s, struct tsc_tune_io *ret)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Observation */
+/* Observation: check's snapshot and counters, summed up for the rules */
 
-struct dest_key {
-	uint8_t family, pad;
-	uint16_t port;
-	uint8_t addr[16];
-};
-
-struct dest_val {
-	uint64_t total, tw;
-};
-
-struct observer {
-	struct tsc_tune_obs *obs;
-	uint8_t *listening; /* bitmap of local ports with a LISTEN socket */
-	struct tsc_hash *dests;
-	uint16_t eph_low, eph_high;
-};
-
-static bool port_listening(const struct observer *o, uint16_t port)
+static void obs_from_snap(struct tsc_tune_obs *obs, const struct tsc_check_snap *s)
 {
-	return o->listening[port / 8] & (1u << (port % 8));
-}
-
-static int on_listener(const struct tsc_sock *s, void *arg)
-{
-	struct observer *o = arg;
-
-	o->listening[s->lport / 8] |= (uint8_t)(1u << (s->lport % 8));
-	o->obs->states[TSC_TCP_LISTEN]++;
-	/* LISTEN: rqueue = accept queue length, wqueue = its limit */
-	if (s->wqueue > 0 && s->rqueue >= s->wqueue) {
-		o->obs->listeners_full++;
-		o->obs->full_port = s->lport;
-	}
-	return 0;
-}
-
-static void count_dest(struct observer *o, const struct tsc_sock *s)
-{
-	struct dest_key k;
-	struct dest_val *v;
-
-	memset(&k, 0, sizeof(k));
-	k.family = s->family;
-	k.port = s->pport;
-	memcpy(k.addr, s->peer, s->family == AF_INET ? 4 : 16);
-	v = tsc_hash_upsert(o->dests, &k, NULL);
-	if (!v)
-		return; /* table full: the busiest destination is still found in practice */
-	v->total++;
-	if (s->state == TSC_TCP_TIME_WAIT)
-		v->tw++;
-}
-
-static int on_sock(const struct tsc_sock *s, void *arg)
-{
-	struct observer *o = arg;
-	struct tsc_tune_obs *obs = o->obs;
-	bool incoming = port_listening(o, s->lport);
-	bool outgoing = !incoming && s->lport >= o->eph_low && s->lport <= o->eph_high;
-
-	if (s->state >= TSC_TCP_MAX_STATES || s->state == TSC_TCP_LISTEN)
-		return 0;
-	obs->states[s->state]++;
-	if (s->state == TSC_TCP_TIME_WAIT) {
-		if (incoming)
-			obs->tw_incoming++;
-		else if (outgoing)
-			obs->tw_outgoing++;
-	}
-	if (s->inode == 0 && (s->state == TSC_TCP_FIN_WAIT1 || s->state == TSC_TCP_FIN_WAIT2 ||
-			      s->state == TSC_TCP_CLOSING || s->state == TSC_TCP_LAST_ACK)) {
-		obs->orphans++;
-		if (s->state == TSC_TCP_FIN_WAIT2)
-			obs->orphan_fin_wait2++;
-	}
-	if (outgoing && s->state != TSC_TCP_SYN_RECV && s->state != TSC_TCP_CLOSE)
-		count_dest(o, s);
-	return 0;
-}
-
-static void busiest_dest(struct observer *o)
-{
+	static const unsigned orphan_states[] = { TSC_TCP_FIN_WAIT1, TSC_TCP_FIN_WAIT2,
+						  TSC_TCP_CLOSING, TSC_TCP_LAST_ACK };
+	const struct tsc__dest_key *best = NULL;
+	const struct tsc__count_val *bestv = NULL;
+	char ep[TSC_ADDRSTRLEN + 8];
 	size_t pos = 0;
 	const void *kp;
 	void *vp;
-	const struct dest_key *best = NULL;
-	const struct dest_val *bestv = NULL;
-	char addr[INET6_ADDRSTRLEN];
 
-	while (tsc_hash_next(o->dests, &pos, &kp, &vp)) {
-		const struct dest_val *v = vp;
+	memcpy(obs->states, s->counts, sizeof(obs->states));
+	/* LISTEN: rqueue = accept queue length, backlog (wqueue) = its limit */
+	while (tsc_hash_next(s->listeners, &pos, &kp, &vp)) {
+		const struct tsc__listener_val *v = vp;
 
-		if (!bestv || v->total > bestv->total) {
+		if (v->backlog > 0 && v->rqueue >= v->backlog) {
+			obs->listeners_full++;
+			obs->full_port = ((const struct tsc__listener_key *)kp)->port;
+		}
+	}
+	/* without an owner, whatever the timer: tcp_fin_timeout also bounds
+	 * the FIN_WAIT2 sockets that became timewait sockets */
+	for (size_t i = 0; i < TSC_ARRAY_SIZE(orphan_states); i++)
+		obs->orphans += s->noowner[orphan_states[i]];
+	obs->orphan_fin_wait2 = s->noowner[TSC_TCP_FIN_WAIT2];
+	obs->tw_outgoing = s->tw_outgoing;
+	obs->tw_incoming = s->tw_incoming;
+	pos = 0;
+	while (tsc_hash_next(s->dests, &pos, &kp, &vp)) {
+		const struct tsc__count_val *v = vp;
+
+		if (!bestv || v->n > bestv->n) {
 			best = kp;
 			bestv = v;
 		}
 	}
 	if (!best)
 		return;
-	o->obs->dest_max = bestv->total;
-	o->obs->dest_max_tw = bestv->tw;
-	if (!inet_ntop(best->family, best->addr, addr, sizeof(addr)))
-		addr[0] = '\0';
-	(void)snprintf(o->obs->dest, sizeof(o->obs->dest),
-		       best->family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, best->port);
+	obs->dest_max = bestv->n;
+	obs->dest_max_tw = bestv->extra;
+	tsc_fmt_endpoint(ep, best->family, best->raddr, best->rport);
+	(void)snprintf(obs->dest, sizeof(obs->dest), "%s", ep);
 }
 
-static long dump(struct tsc_sockdiag *h, uint32_t states, tsc_sock_cb cb, struct observer *o)
+static int observe_sockets(struct tsc_tune_obs *obs, uint16_t eph_low, uint16_t eph_high)
 {
-	struct tsc_sockdiag_query q = { .states = states, .ipv4 = true, .ipv6 = true };
-
-	if (h)
-		return tsc_sockdiag_dump(h, &q, cb, o);
-	return tsc_procnet_dump(NULL, &q, cb, o);
-}
-
-static int observe_sockets(struct observer *o)
-{
-	struct tsc_sockdiag *h = tsc_sockdiag_new(); /* NULL: fall back to /proc/net/tcp */
+	struct tsc_check_snap_opts so = { .eph_lo = eph_low, .eph_hi = eph_high };
+	struct tsc_check_snap *s = tsc_check_snap_new(&so);
+	struct tsc_sockdiag *h;
 	long r;
 
-	r = dump(h, TSC_TCPF(TSC_TCP_LISTEN), on_listener, o);
-	if (r >= 0)
-		r = dump(h, TSC_TCPF_ALL & ~TSC_TCPF(TSC_TCP_LISTEN), on_sock, o);
+	if (!s)
+		return -ENOMEM;
+	h = tsc_sockdiag_new(); /* NULL: fall back to /proc/net/tcp */
+	r = tsc_check_snap_collect(s, h, NULL);
 	tsc_sockdiag_free(h);
-	if (r < 0)
-		return (int)r;
-	busiest_dest(o);
-	o->obs->have_sockets = true;
-	return 0;
+	if (r >= 0) {
+		obs_from_snap(obs, s);
+		obs->have_sockets = true;
+	}
+	tsc_check_snap_free(s);
+	return r < 0 ? (int)r : 0;
 }
 
-static void get_counter(const struct tsc_counters *c, const char *name, int64_t *ret)
+static void get_counter(const struct tsc_check_counters *c, enum tsc_check_counter i,
+			int64_t *ret)
 {
-	if (!tsc_counters_get(c, "TcpExt", name, ret))
-		*ret = -1;
+	*ret = c->have[i] ? c->v[i] : -1;
 }
 
 static int observe_counters(struct tsc_tune_obs *obs, const char *proc_root)
 {
-	struct tsc_counters c;
+	struct tsc_check_counters c;
+	char dir[4096];
+	int n = snprintf(dir, sizeof(dir), "%s/net", proc_root ? proc_root : "/proc/self");
 	int r;
 
-	tsc_counters_init(&c);
-	r = tsc_counters_read(&c, proc_root ? proc_root : "/proc/self");
-	if (r >= 0) {
-		get_counter(&c, "ListenOverflows", &obs->listen_overflows);
-		get_counter(&c, "ListenDrops", &obs->listen_drops);
-		get_counter(&c, "SyncookiesSent", &obs->syncookies_sent);
-		get_counter(&c, "SyncookiesFailed", &obs->syncookies_failed);
-		get_counter(&c, "TCPTimeWaitOverflow", &obs->tw_overflow);
-		get_counter(&c, "TCPAbortOnMemory", &obs->abort_on_memory);
-		get_counter(&c, "TCPReqQFullDrop", &obs->reqq_full_drop);
-		obs->have_counters = true;
-	}
-	tsc_counters_release(&c);
-	return r < 0 ? r : 0;
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	r = tsc_check_counters_read(dir, &c, NULL);
+	if (r < 0)
+		return r;
+	get_counter(&c, TSC_CNT_LISTEN_OVERFLOWS, &obs->listen_overflows);
+	get_counter(&c, TSC_CNT_LISTEN_DROPS, &obs->listen_drops);
+	get_counter(&c, TSC_CNT_SYNCOOKIES_SENT, &obs->syncookies_sent);
+	get_counter(&c, TSC_CNT_SYNCOOKIES_FAILED, &obs->syncookies_failed);
+	get_counter(&c, TSC_CNT_TW_OVERFLOW, &obs->tw_overflow);
+	get_counter(&c, TSC_CNT_ABORT_ON_MEMORY, &obs->abort_on_memory);
+	get_counter(&c, TSC_CNT_REQ_QFULL_DROP, &obs->reqq_full_drop);
+	obs->have_counters = true;
+	return 0;
 }
 
 int tsc_tune_observe(struct tsc_tune_obs *obs, const char *proc_root, uint16_t eph_low,
 		     uint16_t eph_high)
 {
-	struct observer o = { .obs = obs, .eph_low = eph_low, .eph_high = eph_high };
-	int rs = -ENOMEM, rc;
+	int rs, rc;
 
 	tsc_tune_obs_init(obs);
-	o.listening = calloc(65536 / 8, 1);
-	o.dests = tsc_hash_new(sizeof(struct dest_key), sizeof(struct dest_val), DEST_MAX_ENTRIES);
-	if (o.listening && o.dests)
-		rs = observe_sockets(&o);
-	free(o.listening);
-	tsc_hash_free(o.dests);
+	rs = observe_sockets(obs, eph_low, eph_high);
 	rc = observe_counters(obs, proc_root);
 	if (rs < 0 && rc < 0)
 		return rs;

@@ -213,8 +213,7 @@ void tsc_flow_analyze(struct tsc_flow *f, int side, const struct tsc_flow_seg *s
 	n |= ack_notes(f, side, s, win, in_order);
 	if (win == 0 && !(fl & (TSC_TH_SYN | TSC_TH_FIN | TSC_TH_RST)))
 		n |= TSC_FLOW_N_ZERO_WIN;
-	if (s->len > 0 && y->have_ack && y->lastwin &&
-	    s->seq + s->len == y->lastack + y->lastwin)
+	if (s->len > 0 && y->have_ack && y->lastwin && s->seq + s->len == y->lastack + y->lastwin)
 		n |= TSC_FLOW_N_WIN_FULL;
 	anomalies(f, s, &n);
 	if ((fl & TSC_TH_ACK) && (!x->have_ack || tsc__seq_gt(s->ack, x->lastack))) {

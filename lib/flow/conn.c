@@ -70,14 +70,18 @@ static bool rst_acceptable(const struct tsc_flow *f, int side, const struct tsc_
 }
 
 static void record_ack(struct tsc_flow_dirproto *y, const struct tsc_flow_seg *s,
-		       struct tsc_flow_mark m)
+		       struct tsc_flow_mark m, uint64_t prev)
 {
 	if (y->syn_copies && tsc__seq_ge(s->ack, y->isn + 1)) {
+		if (!y->syn_confirmed)
+			y->syn_rcvd_after = prev;
 		y->syn_confirmed = 1;
 		if (!y->syn_acked.pkt)
 			y->syn_acked = m;
 	}
 	if (y->fin_copies && tsc__seq_ge(s->ack, y->fin_seq + 1)) {
+		if (!y->fin_confirmed)
+			y->fin_rcvd_after = prev;
 		y->fin_confirmed = 1;
 		if (!y->fin_acked.pkt)
 			y->fin_acked = m;
@@ -135,11 +139,13 @@ void tsc_flow_record(struct tsc_flow *f, int side, const struct tsc_flow_seg *s)
 	if (!rst)
 		y->rst_cand.pkt = 0;
 	if ((s->flags & TSC_TH_ACK) && !rst)
-		record_ack(y, s, m);
+		record_ack(y, s, m, x->last.pkt);
 	if ((s->flags & TSC_TH_SYN) && !rst && !(s->flags & TSC_TH_FIN))
 		record_syn(x, s, m);
 	if ((s->flags & TSC_TH_FIN) && !rst)
 		record_fin(x, s, m);
+	else if (s->len && x->fin_copies && !x->fin_confirmed && !rst)
+		x->fin_rcvd = m; /* filled a hole before the FIN: the FIN took effect now */
 	if (rst) {
 		if (!x->rst_first.pkt)
 			x->rst_first = m;

@@ -124,8 +124,8 @@ static int ip6_fill(struct tsc_cur c, uint32_t length, struct tsc_flow_seg *s)
 	return tcp_fill(cur, left, s);
 }
 
-int tsc_flow_decode_frame(uint32_t linktype, const uint8_t *data, uint32_t caplen,
-			  uint32_t wirelen, struct tsc_flow_seg *s)
+int tsc_flow_decode_frame(uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+			  struct tsc_flow_seg *s)
 {
 	struct tsc_cur c = tsc_cur_make(data, caplen);
 	struct tsc_wire_link l;
@@ -150,7 +150,9 @@ int tsc_flow_decode_frame(uint32_t linktype, const uint8_t *data, uint32_t caple
 	else if (l.ethertype == TSC_ETH_IPV6)
 		family = 6;
 	else if (l.linktype == TSC_LINK_NULL || l.linktype == TSC_LINK_LOOP)
-		family = l.af == 2 ? 4 : (l.af == 10 || l.af == 24 || l.af == 28 || l.af == 30) ? 6 : 0;
+		family = l.af == 2						  ? 4
+			 : (l.af == 10 || l.af == 24 || l.af == 28 || l.af == 30) ? 6
+										  : 0;
 	else if (l.linktype == TSC_LINK_RAW) {
 		struct tsc_cur h = c;
 

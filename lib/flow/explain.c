@@ -38,10 +38,12 @@ static void explain_handshake(const struct tsc_flow_verdict *v, const struct tsc
 			tsc_buf_printf(b, "SYN retransmission #%u: no answer yet",
 				       f->pr[v->side].syn_copies - 1u);
 		} else if (v->side == 1) {
-			tsc_buf_printf(b, "simultaneous open: server also sends a SYN, ISN %u", s->seq);
+			tsc_buf_printf(b, "simultaneous open: server also sends a SYN, ISN %u",
+				       s->seq);
 		} else {
 			tsc_flow_endpoint_str(f, 0, ep, sizeof(ep));
-			tsc_buf_printf(b, "handshake 1/3: client %s opens to server port %u, ISN %u",
+			tsc_buf_printf(b,
+				       "handshake 1/3: client %s opens to server port %u, ISN %u",
 				       ep, f->port[1], s->seq);
 		}
 	} else if ((fl & TSC_TH_SYN) && (fl & TSC_TH_ACK)) {
@@ -50,8 +52,8 @@ static void explain_handshake(const struct tsc_flow_verdict *v, const struct tsc
 			tsc_buf_printf(b, "SYN-ACK retransmission #%u: the ACK did not arrive",
 				       f->pr[v->side].syn_copies - 1u);
 		else
-			tsc_buf_printf(b, "handshake 2/3: %s accepts, ISN %u, acks ISN+1", role(v->side),
-				       s->seq);
+			tsc_buf_printf(b, "handshake 2/3: %s accepts, ISN %u, acks ISN+1",
+				       role(v->side), s->seq);
 	} else if (v->before[!v->side] == TSC_FS_SYN_RECEIVED &&
 		   v->after[!v->side] == TSC_FS_ESTABLISHED) {
 		sep(b, first);

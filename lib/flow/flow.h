@@ -73,16 +73,19 @@ struct tsc_flow_dirstats {
 struct tsc_flow_dirproto {
 	uint32_t isn, fin_seq;
 	uint16_t syn_copies, fin_copies;
-	uint8_t syn_first_ack, syn_last_ack; /* first/last SYN copy carried ACK */
+	uint8_t syn_first_ack, syn_last_ack;  /* first/last SYN copy carried ACK */
 	uint8_t syn_confirmed, fin_confirmed; /* the peer acknowledged it */
 	struct tsc_flow_mark syn_first, syn_rcvd, syn_acked;
 	struct tsc_flow_mark fin_first, fin_rcvd, fin_acked;
 	struct tsc_flow_mark rst_first, rst_cand;
+	/* the peer's last segment before it acknowledged our SYN/FIN: the
+	 * receipt happened after it (crossing segments) */
+	uint64_t syn_rcvd_after, fin_rcvd_after;
 	struct tsc_flow_mark first, last; /* first and last segment sent */
 };
 
 /* Sequence analysis state of one direction (Wireshark's tcp_flow_t). */
-#define TSC_FLOW_RTT_RING 8
+#define TSC_FLOW_RTT_RING 4
 struct tsc_flow_dirseq {
 	uint32_t nextseq, maxseq, lastack, lastwin, rtt_end[TSC_FLOW_RTT_RING];
 	int64_t last_ts, rtt_ts[TSC_FLOW_RTT_RING];
@@ -123,11 +126,11 @@ struct tsc_flow {
 };
 
 enum tsc_flow_anomaly {
-	TSC_FLOW_AN_SYN_FIN = 1 << 0,	    /* SYN and FIN together */
-	TSC_FLOW_AN_RST_BAD_SEQ = 1 << 1,   /* RST outside the receiver's window */
-	TSC_FLOW_AN_ACK_UNSENT = 1 << 2,    /* ACK for data never sent */
-	TSC_FLOW_AN_SYN_RST = 1 << 3,	    /* SYN and RST together */
-	TSC_FLOW_AN_NO_FLAGS = 1 << 4,	    /* null scan: no flag at all */
+	TSC_FLOW_AN_SYN_FIN = 1 << 0,	     /* SYN and FIN together */
+	TSC_FLOW_AN_RST_BAD_SEQ = 1 << 1,    /* RST outside the receiver's window */
+	TSC_FLOW_AN_ACK_UNSENT = 1 << 2,     /* ACK for data never sent */
+	TSC_FLOW_AN_SYN_RST = 1 << 3,	     /* SYN and RST together */
+	TSC_FLOW_AN_NO_FLAGS = 1 << 4,	     /* null scan: no flag at all */
 	TSC_FLOW_AN_DATA_AFTER_FIN = 1 << 5, /* data past the sender's own FIN */
 };
 
@@ -149,8 +152,7 @@ struct tsc_flow_states {
 /* Replays the state machine of endpoint side (0 client, 1 server) from the
  * connection's recorded facts. at_end: the input is over (unconfirmed
  * segments are judged as the end rules in doc/cmd/flows.md say). Pure. */
-void tsc_flow_replay(const struct tsc_flow *f, int side, bool at_end,
-		     struct tsc_flow_states *ret);
+void tsc_flow_replay(const struct tsc_flow *f, int side, bool at_end, struct tsc_flow_states *ret);
 
 /* Zeek conn_state ("S0", "SF", ...). Pure. */
 const char *tsc_flow_conn_state(const struct tsc_flow *f);
@@ -182,9 +184,9 @@ enum tsc_flow_class {
 };
 
 struct tsc_flow_opts {
-	uint32_t max_flows;				  /* 0: TSC_FLOW_DEFAULT_MAX */
+	uint32_t max_flows;			  /* 0: TSC_FLOW_DEFAULT_MAX */
 	uint64_t timeout_ms[TSC_FLOW_CLS__COUNT]; /* 0: defaults (conntrack's) */
-	bool track_states; /* fill tsc_flow_verdict.before/after (explain) */
+	bool track_states;			  /* fill tsc_flow_verdict.before/after (explain) */
 };
 
 #define TSC_FLOW_DEFAULT_MAX 262144u
@@ -193,7 +195,7 @@ struct tsc_flow_stats {
 	uint64_t frames, tcp, non_tcp, non_ip, truncated, bad;
 	uint64_t flows, evicted[TSC_FLOW_CLS__COUNT], timed_out, recycled;
 	uint64_t active, peak_active;
-	uint64_t syn_only; /* connections that never got past a lone SYN */
+	uint64_t syn_only; /* connections whose client sent nothing but SYNs */
 };
 
 /* What one segment meant, for capture --explain and the ladder. */
@@ -262,8 +264,8 @@ const struct tsc_flow_stats *tsc_flow_table_stats(const struct tsc_flow_table *t
 
 /* Decoding only (shared by the table and the ladder's second pass):
  * 1 TCP segment filled, 0 not TCP, -1 truncated, -2 malformed. */
-int tsc_flow_decode_frame(uint32_t linktype, const uint8_t *data, uint32_t caplen,
-			  uint32_t wirelen, struct tsc_flow_seg *ret);
+int tsc_flow_decode_frame(uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+			  struct tsc_flow_seg *ret);
 
 /* Segment analysis on a connection record (used by the table; exposed for
  * unit tests). side: sender. Fills notes. */

@@ -53,6 +53,7 @@ enum ev_kind {
 
 struct ev {
 	struct tsc_flow_mark at;
+	uint64_t order; /* 2*pkt, or 2*pkt+1 for "just after pkt" */
 	enum ev_kind kind;
 };
 
@@ -173,12 +174,18 @@ static void apply(struct replay *r, const struct ev *e, bool passive)
 	}
 }
 
-static void add(struct ev *evs, unsigned *n, struct tsc_flow_mark at, enum ev_kind k)
+/* after: a packet of the receiver that shows the segment had not arrived
+ * yet (its ACK field did not cover it), so the receipt comes after it. */
+static void add(struct ev *evs, unsigned *n, struct tsc_flow_mark at, enum ev_kind k,
+		uint64_t after)
 {
 	if (!at.pkt)
 		return;
 	evs[*n].at = at;
 	evs[*n].kind = k;
+	evs[*n].order = at.pkt * 2;
+	if (after >= at.pkt)
+		evs[*n].order = after * 2 + 1;
 	(*n)++;
 }
 
@@ -195,8 +202,8 @@ static bool end_received(const struct tsc_flow_dirproto *peer, uint16_t copies,
 
 static int ev_cmp(const struct ev *a, const struct ev *b)
 {
-	if (a->at.pkt != b->at.pkt)
-		return a->at.pkt < b->at.pkt ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
 	return (int)a->kind - (int)b->kind;
 }
 
@@ -220,19 +227,19 @@ static unsigned collect(const struct tsc_flow *f, int side, bool at_end, struct 
 	unsigned n = 0;
 
 	if (x->syn_copies && !x->syn_first_ack)
-		add(evs, &n, x->syn_first, EV_SEND_SYN);
-	add(evs, &n, x->fin_first, EV_SEND_FIN);
-	add(evs, &n, x->rst_first, EV_SEND_RST);
-	add(evs, &n, y->rst_cand, EV_RCV_RST);
-	add(evs, &n, x->syn_acked, EV_RCV_ACK_SYN);
+		add(evs, &n, x->syn_first, EV_SEND_SYN, 0);
+	add(evs, &n, x->fin_first, EV_SEND_FIN, 0);
+	add(evs, &n, x->rst_first, EV_SEND_RST, 0);
+	add(evs, &n, y->rst_cand, EV_RCV_RST, 0);
+	add(evs, &n, x->syn_acked, EV_RCV_ACK_SYN, 0);
 	if (y->syn_copies &&
 	    (y->syn_confirmed ||
 	     (y->syn_first_ack && end_received(y, y->syn_copies, y->syn_first, x, at_end))))
-		add(evs, &n, y->syn_rcvd, EV_RCV_SYN);
-	add(evs, &n, x->fin_acked, EV_RCV_ACK_FIN);
+		add(evs, &n, y->syn_rcvd, EV_RCV_SYN, y->syn_confirmed ? y->syn_rcvd_after : 0);
+	add(evs, &n, x->fin_acked, EV_RCV_ACK_FIN, 0);
 	if (y->fin_copies &&
 	    (y->fin_confirmed || end_received(y, y->fin_copies, y->fin_first, x, at_end)))
-		add(evs, &n, y->fin_rcvd, EV_RCV_FIN);
+		add(evs, &n, y->fin_rcvd, EV_RCV_FIN, y->fin_confirmed ? y->fin_rcvd_after : 0);
 	sort_evs(evs, n);
 	return n;
 }
@@ -264,7 +271,7 @@ static bool initial(const struct tsc_flow *f, int side, struct replay *r, bool *
 
 void tsc_flow_replay(const struct tsc_flow *f, int side, bool at_end, struct tsc_flow_states *ret)
 {
-	struct replay r = { .s = (enum tsc_flow_state)-1, .out = ret };
+	struct replay r = { .s = (enum tsc_flow_state) - 1, .out = ret };
 	const struct tsc_flow_dirproto *x = &f->pr[side], *y = &f->pr[!side];
 	struct ev evs[8];
 	bool passive;

@@ -44,10 +44,8 @@ struct tsc_flow_table {
 };
 
 static const uint64_t default_tmo_ms[TSC_FLOW_CLS__COUNT] = {
-	[TSC_FLOW_CLS_HANDSHAKE] = 120000,
-	[TSC_FLOW_CLS_OPEN] = 432000000, /* 5 days */
-	[TSC_FLOW_CLS_CLOSING] = 120000,
-	[TSC_FLOW_CLS_TIMEWAIT] = 120000,
+	[TSC_FLOW_CLS_HANDSHAKE] = 120000, [TSC_FLOW_CLS_OPEN] = 432000000, /* 5 days */
+	[TSC_FLOW_CLS_CLOSING] = 120000,   [TSC_FLOW_CLS_TIMEWAIT] = 120000,
 	[TSC_FLOW_CLS_CLOSED] = 10000,
 };
 
@@ -180,7 +178,8 @@ static void retire(struct tsc_flow_table *t, uint32_t i, bool at_end)
 
 	hash_unlink(t, i, flow_hash(&e->f));
 	lru_unlink(t, i);
-	if (e->f.pr[0].syn_copies && !e->f.pr[1].first.pkt && !e->f.pr[0].fin_copies)
+	/* the client sent nothing but SYNs: a half-open (flood-like) attempt */
+	if (e->f.pr[0].syn_copies && e->f.st[0].pkts == e->f.pr[0].syn_copies)
 		t->st.syn_only++;
 	if (t->emit)
 		t->emit(t->emit_arg, &e->f, at_end);
@@ -215,8 +214,9 @@ static uint8_t state_class(enum tsc_flow_state s)
 static uint8_t flow_class(const struct tsc_flow *f)
 {
 	static const uint8_t rank[TSC_FLOW_CLS__COUNT] = {
-		[TSC_FLOW_CLS_CLOSED] = 0,  [TSC_FLOW_CLS_TIMEWAIT] = 1, [TSC_FLOW_CLS_HANDSHAKE] = 2,
-		[TSC_FLOW_CLS_CLOSING] = 3, [TSC_FLOW_CLS_OPEN] = 4,
+		[TSC_FLOW_CLS_CLOSED] = 0,    [TSC_FLOW_CLS_TIMEWAIT] = 1,
+		[TSC_FLOW_CLS_HANDSHAKE] = 2, [TSC_FLOW_CLS_CLOSING] = 3,
+		[TSC_FLOW_CLS_OPEN] = 4,
 	};
 	struct tsc_flow_states a, b;
 	uint8_t ca, cb;
@@ -338,8 +338,8 @@ static bool new_instance(const struct tsc_flow *f, int side, const struct tsc_fl
 
 static bool state_relevant(const struct ent *e, const struct tsc_flow_seg *s)
 {
-	return (s->flags & (TSC_TH_SYN | TSC_TH_FIN | TSC_TH_RST)) ||
-	       e->cls != TSC_FLOW_CLS_OPEN || e->f.pr[0].rst_cand.pkt || e->f.pr[1].rst_cand.pkt;
+	return (s->flags & (TSC_TH_SYN | TSC_TH_FIN | TSC_TH_RST)) || e->cls != TSC_FLOW_CLS_OPEN ||
+	       e->f.pr[0].rst_cand.pkt || e->f.pr[1].rst_cand.pkt;
 }
 
 static void replay_now(const struct tsc_flow *f, enum tsc_flow_state *ret)

@@ -214,12 +214,12 @@ void tsc_flowfmt_csv(struct tsc_buf *b, const struct tsc_flow *f)
 	tsc_flow_endpoint_str(f, 1, e1, sizeof(e1));
 	tsc_buf_printf(b, "%llu,%s,%s,%.6f,%.6f,%s,%s,%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,",
 		       (unsigned long long)f->id, e0, e1, ts_sec(f->first.ts_ns),
-		       (double)(f->last.ts_ns - f->first.ts_ns) / 1e9,
-		       tsc_flow_state_name(c.final), tsc_flow_state_name(s.final),
-		       tsc_flow_conn_state(f), f->history, tsc_flow_end_reason(f),
-		       (unsigned long long)a->pkts, (unsigned long long)a->bytes,
-		       (unsigned long long)a->payload, (unsigned long long)d->pkts,
-		       (unsigned long long)d->bytes, (unsigned long long)d->payload);
+		       (double)(f->last.ts_ns - f->first.ts_ns) / 1e9, tsc_flow_state_name(c.final),
+		       tsc_flow_state_name(s.final), tsc_flow_conn_state(f), f->history,
+		       tsc_flow_end_reason(f), (unsigned long long)a->pkts,
+		       (unsigned long long)a->bytes, (unsigned long long)a->payload,
+		       (unsigned long long)d->pkts, (unsigned long long)d->bytes,
+		       (unsigned long long)d->payload);
 	tsc_buf_printf(b, "%u,%u,%u,%u,%u,%u,%u,", a->retrans + d->retrans,
 		       a->fast_retrans + d->fast_retrans, a->spurious_retrans + d->spurious_retrans,
 		       a->out_of_order + d->out_of_order, a->dup_acks + d->dup_acks,
@@ -232,11 +232,11 @@ void tsc_flowfmt_csv(struct tsc_buf *b, const struct tsc_flow *f)
 /* ---- summary ---- */
 
 #define TALKERS_MAX 65536
-#define N_REASONS 8
+#define N_REASONS   8
 
 static const char *const reasons[N_REASONS] = {
-	"closed", "reset", "refused", "syn-timeout", "syn-unanswered", "half-closed", "open",
-	"evicted",
+	"closed",	  "reset",	 "refused", "syn-timeout",
+	"syn-unanswered", "half-closed", "open",    "evicted",
 };
 
 struct talker_key {
@@ -259,7 +259,7 @@ static const char *const cs_names[13] = {
 };
 
 static const char *const total_names[14] = {
-	"retransmissions",   "fast retransmissions", "spurious retransmissions",
+	"retransmissions",   "fast retransmissions",  "spurious retransmissions",
 	"out-of-order",	     "previous segment lost", "duplicate ACKs",
 	"zero windows",	     "window full",	      "zero-window probes",
 	"keep-alives",	     "keep-alive ACKs",	      "window updates",
@@ -272,7 +272,8 @@ struct tsc_flowsum *tsc_flowsum_new(void)
 
 	if (!s)
 		return NULL;
-	s->talkers = tsc_hash_new(sizeof(struct talker_key), sizeof(struct talker_val), TALKERS_MAX);
+	s->talkers =
+		tsc_hash_new(sizeof(struct talker_key), sizeof(struct talker_val), TALKERS_MAX);
 	if (!s->talkers) {
 		free(s);
 		errno = ENOMEM;
@@ -292,9 +293,9 @@ void tsc_flowsum_free(struct tsc_flowsum *s)
 static void add_totals(uint64_t *t, const struct tsc_flow_dirstats *d)
 {
 	const uint32_t v[14] = {
-		d->retrans,	      d->fast_retrans,	 d->spurious_retrans,	  d->out_of_order,
-		d->lost_segment,      d->dup_acks,	 d->zero_window,	  d->window_full,
-		d->zero_window_probe, d->keep_alive,	 d->keep_alive_ack,	  d->window_update,
+		d->retrans,	      d->fast_retrans, d->spurious_retrans, d->out_of_order,
+		d->lost_segment,      d->dup_acks,     d->zero_window,	    d->window_full,
+		d->zero_window_probe, d->keep_alive,   d->keep_alive_ack,   d->window_update,
 		d->acked_unseen,      d->rtt_samples,
 	};
 
@@ -399,23 +400,25 @@ void tsc_flowsum_print(struct tsc_flowsum *s, const struct tsc_flow_stats *st, u
 	tsc_buf_printf(b, "connections %llu (partial %llu); tracked at once: peak %llu of %u\n",
 		       (unsigned long long)s->n, (unsigned long long)s->partial,
 		       (unsigned long long)st->peak_active, max_flows);
-	tsc_buf_printf(b, "evicted %llu (handshake %llu, open %llu, closing %llu, done %llu); "
-			  "timed out %llu; 4-tuples reused %llu\n",
-		       (unsigned long long)ev, (unsigned long long)st->evicted[TSC_FLOW_CLS_HANDSHAKE],
+	tsc_buf_printf(b,
+		       "evicted %llu (handshake %llu, open %llu, closing %llu, done %llu); "
+		       "timed out %llu; 4-tuples reused %llu\n",
+		       (unsigned long long)ev,
+		       (unsigned long long)st->evicted[TSC_FLOW_CLS_HANDSHAKE],
 		       (unsigned long long)st->evicted[TSC_FLOW_CLS_OPEN],
 		       (unsigned long long)st->evicted[TSC_FLOW_CLS_CLOSING],
 		       (unsigned long long)(st->evicted[TSC_FLOW_CLS_TIMEWAIT] +
 					    st->evicted[TSC_FLOW_CLS_CLOSED]),
 		       (unsigned long long)st->timed_out, (unsigned long long)st->recycled);
 	if (flood(st))
-		tsc_buf_printf(b, "SYN FLOOD: %llu connections never got past a lone SYN\n",
+		tsc_buf_printf(b, "SYN FLOOD: %llu connections never got past the client's SYN\n",
 			       (unsigned long long)st->syn_only);
 	tsc_buf_puts(b, "\nstates reached           client     server   (final: client  server)\n");
 	for (int k = TSC_FS_CLOSED; k < TSC_FS__COUNT; k++)
-		tsc_buf_printf(b, "  %-20s %10llu %10llu %15llu %7llu\n", tsc_flow_state_name(k),
-			       (unsigned long long)s->reached[0][k],
-			       (unsigned long long)s->reached[1][k],
-			       (unsigned long long)s->final[0][k], (unsigned long long)s->final[1][k]);
+		tsc_buf_printf(
+			b, "  %-20s %10llu %10llu %15llu %7llu\n", tsc_flow_state_name(k),
+			(unsigned long long)s->reached[0][k], (unsigned long long)s->reached[1][k],
+			(unsigned long long)s->final[0][k], (unsigned long long)s->final[1][k]);
 	tsc_buf_printf(b, "  %-20s %10s %10s %15llu %7llu\n", "NONE (no socket)", "", "",
 		       (unsigned long long)s->final[0][TSC_FS_NONE],
 		       (unsigned long long)s->final[1][TSC_FS_NONE]);
@@ -428,7 +431,8 @@ void tsc_flowsum_print(struct tsc_flowsum *s, const struct tsc_flow_stats *st, u
 			tsc_buf_printf(b, " %s %llu", cs_names[i], (unsigned long long)s->cs[i]);
 	tsc_buf_puts(b, "\n\ntotals\n");
 	for (int i = 0; i < 14; i++)
-		tsc_buf_printf(b, "  %-26s %10llu\n", total_names[i], (unsigned long long)s->totals[i]);
+		tsc_buf_printf(b, "  %-26s %10llu\n", total_names[i],
+			       (unsigned long long)s->totals[i]);
 	tsc_buf_printf(b, "  %-26s %10llu\n", "anomalies", (unsigned long long)s->anomalies);
 	nt = top_talkers(s, top, 5);
 	tsc_buf_puts(b, "\ntop talkers (bytes in connections they are part of)\n");
@@ -437,7 +441,8 @@ void tsc_flowsum_print(struct tsc_flowsum *s, const struct tsc_flow_stats *st, u
 
 		inet_ntop(top[i].k.family == 4 ? AF_INET : AF_INET6, top[i].k.addr, a, sizeof(a));
 		tsc_buf_printf(b, "  %-40s %12llu bytes %8llu conns\n", a,
-			       (unsigned long long)top[i].v.bytes, (unsigned long long)top[i].v.conns);
+			       (unsigned long long)top[i].v.bytes,
+			       (unsigned long long)top[i].v.conns);
 	}
 	if (s->talkers_dropped)
 		tsc_buf_printf(b, "  (%llu connections not counted: more than %u hosts)\n",

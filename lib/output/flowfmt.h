@@ -26,8 +26,8 @@ struct tsc_flowsum;
 struct tsc_flowsum *tsc_flowsum_new(void); /* NULL + errno */
 void tsc_flowsum_free(struct tsc_flowsum *s);
 void tsc_flowsum_add(struct tsc_flowsum *s, const struct tsc_flow *f);
-void tsc_flowsum_print(struct tsc_flowsum *s, const struct tsc_flow_stats *st,
-		       uint32_t max_flows, struct tsc_buf *b);
+void tsc_flowsum_print(struct tsc_flowsum *s, const struct tsc_flow_stats *st, uint32_t max_flows,
+		       struct tsc_buf *b);
 void tsc_flowsum_json(struct tsc_flowsum *s, const struct tsc_flow_stats *st, uint32_t max_flows,
 		      struct tsc_buf *b);
 

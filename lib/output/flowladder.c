@@ -13,12 +13,12 @@
 #include "output/flowfmt.h"
 #include "wire/wire.h"
 
-#define ARROW 44
+#define ARROW	 44
 #define SHOW_RUN 2 /* plain segments shown before folding starts */
 
 struct tsc_ladder {
 	struct tsc_buf *b;
-	struct tsc_flow rec;	/* the record from pass 1 (its history) */
+	struct tsc_flow rec;	 /* the record from pass 1 (its history) */
 	struct tsc_flow scratch; /* re-analysis for the notes of each segment */
 	struct tsc_flow_states st[2];
 	bool started;
@@ -75,7 +75,7 @@ static void flags_str(uint8_t fl, char *out)
 	static const struct {
 		uint8_t bit;
 		char c;
-	} m[] = { { TSC_TH_SYN, 'S' }, { TSC_TH_FIN, 'F' }, { TSC_TH_RST, 'R' },
+	} m[] = { { TSC_TH_SYN, 'S' },	{ TSC_TH_FIN, 'F' }, { TSC_TH_RST, 'R' },
 		  { TSC_TH_PUSH, 'P' }, { TSC_TH_URG, 'U' }, { TSC_TH_ECE, 'E' },
 		  { TSC_TH_CWR, 'W' },	{ TSC_TH_ACK, '.' } };
 	size_t k = 0;
@@ -134,8 +134,9 @@ static void flush_fold(struct tsc_ladder *l)
 {
 	if (!l->fold_n[0] && !l->fold_n[1])
 		return;
-	tsc_buf_printf(l->b, "%7s  %-13s   ... #%llu-#%llu: %llu client segments (%llu bytes), "
-			     "%llu server segments (%llu bytes) folded\n",
+	tsc_buf_printf(l->b,
+		       "%7s  %-13s   ... #%llu-#%llu: %llu client segments (%llu bytes), "
+		       "%llu server segments (%llu bytes) folded\n",
 		       "", "", (unsigned long long)l->fold_first, (unsigned long long)l->fold_last,
 		       (unsigned long long)l->fold_n[0], (unsigned long long)l->fold_bytes[0],
 		       (unsigned long long)l->fold_n[1], (unsigned long long)l->fold_bytes[1]);

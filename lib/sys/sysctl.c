@@ -52,23 +52,15 @@ int tsc_sysctl_path(const char *root, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-int tsc_sysctl_read_str(const char *root, const char *name, char *buf, size_t len)
+int tsc_sysctl_read_fd(int fd, char *buf, size_t len)
 {
-	char path[4096], tmp[TSC_SYSCTL_TEXT_MAX + 1];
-	_cleanup_close_ int fd = -1;
+	char tmp[TSC_SYSCTL_TEXT_MAX + 1];
 	size_t n = 0;
-	int r;
 
 	if (!len)
 		return -EINVAL;
-	r = tsc_sysctl_path(root, name, path, sizeof(path));
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	for (;;) {
-		ssize_t got = read(fd, tmp + n, sizeof(tmp) - n);
+		ssize_t got = pread(fd, tmp + n, sizeof(tmp) - n, (off_t)n);
 
 		if (got < 0) {
 			if (errno == EINTR)
@@ -90,6 +82,23 @@ int tsc_sysctl_read_str(const char *root, const char *name, char *buf, size_t le
 	memcpy(buf, tmp, n);
 	buf[n] = '\0';
 	return (int)n;
+}
+
+int tsc_sysctl_read_str(const char *root, const char *name, char *buf, size_t len)
+{
+	char path[4096];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (!len)
+		return -EINVAL;
+	r = tsc_sysctl_path(root, name, path, sizeof(path));
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return tsc_sysctl_read_fd(fd, buf, len);
 }
 
 static int parse_one(struct tsc_cur *c, int64_t *ret)

@@ -28,6 +28,11 @@ TSC_MUST_CHECK int tsc_sysctl_path(const char *root, const char *name, char *buf
  * TSC_SYSCTL_TEXT_MAX) or -errno (-ENOENT: no such sysctl). */
 TSC_MUST_CHECK int tsc_sysctl_read_str(const char *root, const char *name, char *buf, size_t len);
 
+/* The same from an open sysctl file (read from offset 0 with pread, so a
+ * descriptor opened before entering another namespace keeps reading the
+ * namespace it was opened in). Returns as tsc_sysctl_read_str. */
+TSC_MUST_CHECK int tsc_sysctl_read_fd(int fd, char *buf, size_t len);
+
 /* Parses text as 1..max decimal integers (optional '-') separated by spaces
  * or tabs, with at most one trailing newline and nothing else. Returns the
  * count, -EINVAL or -ERANGE (out of int64 range, or more than max). */

@@ -275,6 +275,45 @@ static void test_sysctl_fixture(void **state)
 	assert_int_equal(tsc_sysctl_read_str(root, "net.ipv4.tcp_rmem", s, 5), -E2BIG);
 }
 
+/* The one reader behind tune's pinned descriptors and explain's current
+ * value: tsc_sysctl_read_fd and tsc_sysctl_fact_read. */
+static void test_sysctl_fd_and_facts(void **state)
+{
+	const char *root = DATA "/sys";
+	struct tsc_sysctl_current cur;
+	char s[64];
+	int fd;
+
+	(void)state;
+	fd = open(DATA "/sys/net/ipv4/ip_local_port_range", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(tsc_sysctl_read_fd(fd, s, sizeof(s)), 11);
+	assert_string_equal(s, "32768\t60999"); /* newline dropped */
+	/* pread from offset 0: the same again, whatever the file position */
+	assert_int_equal(tsc_sysctl_read_fd(fd, s, sizeof(s)), 11);
+	assert_int_equal(tsc_sysctl_read_fd(fd, s, 6), -E2BIG);
+	assert_int_equal(tsc_sysctl_read_fd(fd, s, 0), -EINVAL);
+	close(fd);
+	assert_int_equal(tsc_sysctl_read_fd(-1, s, sizeof(s)), -EBADF);
+
+	tsc_sysctl_fact_read(root, tsc_sysctl_fact_find("ip_local_port_range"), &cur);
+	assert_int_equal(cur.err, 0);
+	assert_int_equal(cur.v.n, 2);
+	assert_int_equal(cur.v.v[0], 32768);
+	assert_int_equal(cur.v.v[1], 60999);
+	tsc_sysctl_fact_read(root, tsc_sysctl_fact_find("tcp_rmem"), &cur);
+	assert_int_equal(cur.err, 0);
+	assert_int_equal(cur.v.v[2], 6291456);
+	/* "60 " and "12x" are not in the format of their facts */
+	tsc_sysctl_fact_read(root, tsc_sysctl_fact_find("tcp_fin_timeout"), &cur);
+	assert_int_equal(cur.err, -EINVAL);
+	tsc_sysctl_fact_read(root, tsc_sysctl_fact_find("tcp_max_tw_buckets"), &cur);
+	assert_int_equal(cur.err, -EINVAL);
+	tsc_sysctl_fact_read(root, tsc_sysctl_fact_find("tcp_tw_reuse"), &cur);
+	assert_int_equal(cur.err, -ENOENT);
+	assert_int_equal(cur.v.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_garbage),	     cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_too_many),     cmocka_unit_test(test_sysctl_path),
 		cmocka_unit_test(test_sysctl_parse), cmocka_unit_test(test_sysctl_fixture),
+		cmocka_unit_test(test_sysctl_fd_and_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
