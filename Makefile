@@ -34,6 +34,7 @@ demo: build
 
 bench: build
 	bench/run.sh $(BUILD)
+	bench/trace-overhead.sh $(BUILD)
 	bench/capture.sh $(BUILD)
 
 # libFuzzer targets built with clang in $(FUZZ_BUILD), FUZZ_SECONDS each.

@@ -8,7 +8,8 @@
 #   print     -n -r F > /dev/null
 #   SYN       -n -r F 'tcp[tcpflags] & tcp-syn != 0' > /dev/null
 #   rewrite   -r F -w /dev/null
-#   floor     bench/pcap-walk F (a bare pcap_next_ex loop)
+#   floor     bench/pcap-walk F (a bare pcap_next_ex loop), with libpcap's
+#             defaults and with the 256 KiB stdio buffer tcpscope reads through
 # Files: full payload and headers-only (snaplen 96), each with spread and
 # data-centre client addresses. Before timing, the outputs are checked:
 # the printed text (whole output, by digest) and the -w file (cmp) must be
@@ -98,6 +99,7 @@ for spec in "${files[@]}"; do
 	# ---- timing: one hyperfine run for everything on this file
 	hyperfine --style basic --runs "$RUNS" --export-json "$OUT/capture-$name.json" \
 		-n "walker" "$BIN/pcap-walk $f" \
+		-n "walker 256k" "$BIN/pcap-walk -b 256 $f" \
 		-n "tcpdump print" "tcpdump -n -r $f > /dev/null" \
 		-n "tcpscope print" "$TCPSCOPE capture -n -r $f > /dev/null" \
 		-n "tcpdump SYN" "tcpdump -n -r $f '$SYN' > /dev/null" \
@@ -115,14 +117,15 @@ r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 def t(n): return r[n]["mean"]
 def cpu(n): return r[n]["user"] + r[n]["system"]
 def s(n): return "%.3f ± %.3f s (cpu %.3f)" % (t(n), r[n]["stddev"] or 0, cpu(n))
-w = t("walker")
-print("| task | tcpdump | tcpscope | tcpdump / tcpscope (wall; cpu) | tcpscope vs walker |")
+w = t("walker 256k")
+print("| task | tcpdump | tcpscope | tcpdump / tcpscope (wall; cpu) | tcpscope vs walker 256k |")
 print("|---|---|---|---|---|")
 for task in ("print", "SYN", "rewrite"):
     a, b = "tcpdump " + task, "tcpscope " + task
     print("| %s | %s | %s | %.2fx; %.2fx | %+.3f s, %.1fx |" % (task, s(a), s(b), t(a) / t(b),
           cpu(a) / cpu(b), t(b) - w, t(b) / w))
-print("| walker | | %s | | |" % s("walker"))
+print("| walker (pcap_open_offline) | | %s | | |" % s("walker"))
+print("| walker 256k (pcap_fopen_offline, 256 KiB buffer) | | %s | | |" % s("walker 256k"))
 PY
 		echo
 	} | tee -a "$report"

@@ -2,10 +2,14 @@
 /*
  * pcap-walk: the floor for reading a capture file, a bare pcap_next_ex loop
  * that touches the first byte of every record and prints "N packets, B bytes".
- * usage: pcap-walk FILE [FILTER]
+ * usage: pcap-walk [-b KIB] FILE [FILTER]
+ *   -b KIB  read through a stdio buffer of KIB KiB (pcap_fopen_offline), as
+ *           tcpscope does (256); default: pcap_open_offline, stdio's 4 KiB
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -17,11 +21,28 @@ int main(int argc, char **argv)
 	pcap_t *p;
 	int r;
 
+	size_t kib = 0;
+	FILE *f;
+
+	if (argc > 2 && !strcmp(argv[1], "-b")) {
+		kib = strtoul(argv[2], NULL, 10);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: pcap-walk FILE [FILTER]\n");
+		fprintf(stderr, "usage: pcap-walk [-b KIB] FILE [FILTER]\n");
 		return 2;
 	}
-	p = pcap_open_offline(argv[1], eb);
+	if (kib) {
+		f = fopen(argv[1], "rb");
+		if (!f || setvbuf(f, malloc(kib * 1024), _IOFBF, kib * 1024)) {
+			perror(argv[1]);
+			return 1;
+		}
+		p = pcap_fopen_offline(f, eb);
+	} else {
+		p = pcap_open_offline(argv[1], eb);
+	}
 	if (!p) {
 		fprintf(stderr, "pcap-walk: %s\n", eb);
 		return 1;

@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include "bpf/iter.h"
 #include "cli.h"
 #include "core/strparse.h"
 #include "core/tcpstate.h"
@@ -117,7 +119,12 @@ static int sample(struct states_run *r)
 
 		if (!h)
 			return tsc_sockopts_dump_error(&r->o, -errno);
-		n = tsc_sockdiag_count(h, &r->o.q, counts);
+		/* BPF iterator fast path (lib/bpf/iter.h); TSC_NO_BPF_ITER=1
+		 * forces netlink (tests compare both); any error falls back */
+		n = getenv("TSC_NO_BPF_ITER") ? -EOPNOTSUPP
+					      : tsc_bpf_iter_census(h, &r->o.q, counts);
+		if (n < 0)
+			n = tsc_sockdiag_count(h, &r->o.q, counts);
 		tsc_sockdiag_free(h);
 		if (n >= 0)
 			tsc_census_add_counts(r->c, counts);

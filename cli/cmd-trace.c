@@ -41,6 +41,7 @@ struct trace_run {
 	struct tsc_buf out;
 	struct tsc_trace_agg *agg;
 	struct tsc_tw_watch *tw; /* inferred method: follows timewait sockets */
+	unsigned features;	 /* tsc_trace_features() */
 	int64_t real_minus_mono_ns;
 	uint64_t shown;
 };
@@ -387,6 +388,8 @@ static int on_event(const struct tsc_trace_event *ev, void *arg)
 		(void)tsc_tw_watch_add(tr->tw, ev); /* full: counted */
 	if (tr->tw && ev->method == TSC_BPF_M_SYNACK)
 		(void)tsc_tw_watch_add_request(tr->tw, ev);
+	if (tr->tw && ev->method == TSC_BPF_M_TWACK)
+		tsc_tw_watch_twack(tr->tw, ev);
 	if (tr->tw && (ev->flags & TSC_BPF_F_SUPERSEDED) && ev->old == TSC_TCP_LISTEN)
 		tsc_tw_watch_child(tr->tw, ev); /* the request's child took over */
 	if (tr->agg && tsc_trace_agg_add(tr->agg, ev, &life) == 1 && o->life &&
@@ -622,6 +625,9 @@ static int poll_tw(struct trace_run *tr, int64_t now, int64_t *next_fast, int64_
 
 	if (!tr->tw || !(n = tsc_tw_watch_pending(tr->tw, &fw2)))
 		return 0;
+	/* the kernel reports FIN-WAIT-2 -> TIME-WAIT itself (twack) */
+	if (tr->features & TSC_TRACE_FEAT_SYNACK)
+		fw2 = false;
 	full = now >= *next_full;
 	if (!full && (!fw2 || now < *next_fast))
 		return 0;
@@ -645,7 +651,10 @@ static int run_loop(struct trace_run *tr, struct tsc_trace *t)
 	while (!tsc_interrupted && (!o->count || tr->shown < o->count)) {
 		int64_t now = clock_ns(CLOCK_MONOTONIC);
 		bool fw2 = false;
-		int timeout = tr->tw && tsc_tw_watch_pending(tr->tw, &fw2) && fw2 ? 10 : 100;
+		int timeout = tr->tw && tsc_tw_watch_pending(tr->tw, &fw2) && fw2 &&
+					      !(tr->features & TSC_TRACE_FEAT_SYNACK)
+				      ? 10
+				      : 100;
 
 		if (o->duration_ms && now - start >= (int64_t)o->duration_ms * 1000000)
 			break;
@@ -665,6 +674,13 @@ static int run_loop(struct trace_run *tr, struct tsc_trace *t)
 			break;
 		if (tsc_buf_flush(&tr->out) < 0)
 			break;
+	}
+	/* wake-ups are batched (tsc_trace_opts.wakeup_batch): what the kernel
+	 * wrote before we were told to stop is still to be read */
+	if (r >= 0) {
+		r = tsc_trace_poll(t, 0);
+		if (r >= 0)
+			r = tsc_buf_flush(&tr->out) < 0 ? 0 : r;
 	}
 	if (r < 0)
 		tsc_error("reading trace events failed: %s", strerror(-r));
@@ -728,6 +744,7 @@ int cmd_trace(int argc, char **argv, struct tsc_ctx *ctx)
 		goto out;
 	}
 	tr.real_minus_mono_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	tr.features = tsc_trace_features(t);
 	if (!(tsc_trace_features(t) & TSC_TRACE_FEAT_FENTRY) && !o.kernel_view) {
 		tr.tw = tsc_tw_watch_new(65536);
 		if (!tr.tw)

@@ -21,13 +21,13 @@
 #define AF_INET6    10
 #define IPPROTO_TCP 6
 
-#define TCP_ESTABLISHED 1
-#define TCP_SYN_RECV	3
-#define TCP_FIN_WAIT2	5
-#define TCP_TIME_WAIT	6
-#define TCP_CLOSE	7
-#define TCP_LISTEN	10
-#define TCP_CLOSING	11
+#define TCP_ESTABLISHED	 1
+#define TCP_SYN_RECV	 3
+#define TCP_FIN_WAIT2	 5
+#define TCP_TIME_WAIT	 6
+#define TCP_CLOSE	 7
+#define TCP_LISTEN	 10
+#define TCP_CLOSING	 11
 #define TCP_NEW_SYN_RECV 12
 
 /* Set by user space before load (open -> set rodata -> load -> attach). */
@@ -100,6 +100,24 @@ struct {
 	__type(key, struct req_key);
 	__type(value, struct req_info);
 } reqs SEC(".maps");
+
+/* Orphans handed to a FIN_WAIT2 timewait socket (inferred method), keyed by
+ * address: the timewait socket's ACK of the peer's FIN announces TIME-WAIT. */
+struct fw2_info {
+	__u64 ts; /* FIN-WAIT-2 began */
+	__u64 birth;
+	__u64 conn;
+	__u32 pid;
+	__u32 pad;
+	char comm[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct req_key);
+	__type(value, struct fw2_info);
+} fw2s SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -216,8 +234,23 @@ static __always_inline void emit_tw_handoff(struct tsc_bpf_event *e, __u8 sub)
 	e->flags &= ~TSC_BPF_F_END;
 	e->tw_substate = sub;
 	emit(e);
-	if (sub == TCP_FIN_WAIT2 && e->oldstate == TCP_FIN_WAIT2)
+	if (sub == TCP_FIN_WAIT2 && e->oldstate == TCP_FIN_WAIT2) {
+		struct fw2_info fi = {};
+		struct req_key k = {};
+
+		if (have_fentry)
+			return;
+		fill_key(&k, e);
+		fi.ts = e->ts_ns - e->span_ns; /* span is valid with F_SPAN only */
+		if (!(e->flags & TSC_BPF_F_SPAN))
+			fi.ts = 0;
+		fi.birth = e->birth_ns;
+		fi.conn = e->conn;
+		fi.pid = e->pid;
+		__builtin_memcpy(fi.comm, e->comm, sizeof(fi.comm));
+		bpf_map_update_elem(&fw2s, &k, &fi, BPF_ANY);
 		return;
+	}
 	e->newstate = sub;
 	e->tw_substate = 0;
 	e->method = have_fentry ? TSC_BPF_M_FENTRY : TSC_BPF_M_INFERRED;
@@ -453,6 +486,40 @@ int BPF_PROG(tsc_req_add, struct sock *sk, struct request_sock *req)
 	return 0;
 }
 
+/* A timewait socket sends a segment (tcp_v4/v6_timewait_ack: skb->sk is the
+ * timewait socket). If it is an orphan's FIN_WAIT2 timewait socket that has
+ * reached TIME_WAIT, the peer's FIN just arrived: report it once. */
+static __always_inline void tw_acks(struct inet_timewait_sock *tw)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct tsc_bpf_event e;
+	struct req_key k = {};
+	struct fw2_info *fi;
+
+	if (BPF_CORE_READ(tw, tw_substate) != TCP_TIME_WAIT)
+		return;
+	init_event(&e, now);
+	fill_addrs(&e, &tw->__tw_common);
+	fill_key(&k, &e);
+	fi = bpf_map_lookup_elem(&fw2s, &k);
+	if (!fi)
+		return;
+	e.oldstate = TCP_FIN_WAIT2;
+	e.newstate = TCP_TIME_WAIT;
+	e.method = TSC_BPF_M_TWACK;
+	e.flags = TSC_BPF_F_RFC_ONLY;
+	if (fi->ts) {
+		e.span_ns = now - fi->ts;
+		e.flags |= TSC_BPF_F_SPAN;
+	}
+	e.birth_ns = fi->birth;
+	e.conn = fi->conn;
+	e.pid = fi->pid; /* the application that closed, as for the hand-off */
+	__builtin_memcpy(e.comm, fi->comm, sizeof(e.comm));
+	bpf_map_delete_elem(&fw2s, &k);
+	emit(&e);
+}
+
 /* Without fentry: tcp_make_synack() attaches the SYN-ACK to its request
  * socket (skb_set_owner_edemux, TCP_SYNACK_NORMAL), and the SYN-ACK is sent
  * in the softirq that processed the SYN, so a packet leaving with a request
@@ -465,9 +532,15 @@ int BPF_PROG(tsc_synack_xmit, struct sk_buff *skb)
 {
 	struct sock *sk = BPF_CORE_READ(skb, sk);
 
-	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_NEW_SYN_RECV)
+	__u8 st;
+
+	if (!sk)
 		return 0;
-	note_request((struct request_sock *)sk, TSC_BPF_M_SYNACK);
+	st = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (st == TCP_NEW_SYN_RECV)
+		note_request((struct request_sock *)sk, TSC_BPF_M_SYNACK);
+	else if (st == TCP_TIME_WAIT)
+		tw_acks((struct inet_timewait_sock *)sk);
 	return 0;
 }
 

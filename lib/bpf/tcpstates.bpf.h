@@ -20,6 +20,10 @@ enum tsc_bpf_method {
 	/* a request socket's SYN-ACK leaving (tp_btf net_dev_queue, skb->sk is
 	 * the request socket in NEW_SYN_RECV): the SYN has just been received */
 	TSC_BPF_M_SYNACK = 4,
+	/* an orphan's timewait socket sending the ACK of the peer's FIN
+	 * (tp_btf net_dev_queue, skb->sk is the timewait socket, substate
+	 * TIME_WAIT): FIN-WAIT-2 -> TIME-WAIT as it happens */
+	TSC_BPF_M_TWACK = 5,
 };
 
 enum tsc_bpf_event_flags {

@@ -43,7 +43,7 @@ struct tsc_trace_event {
 TSC_MUST_CHECK int tsc_trace_event_decode(const void *data, size_t len,
 					  struct tsc_trace_event *ret);
 
-/* "tracepoint", "fentry", "inferred", "synack" or "unknown". */
+/* "tracepoint", "fentry", "inferred", "synack", "twack" or "unknown". */
 const char *tsc_trace_method_name(unsigned method);
 
 /* Views: the kernel view is the tracepoint exactly as reported (the
@@ -66,7 +66,8 @@ enum tsc_trace_feature {
 	TSC_TRACE_FEAT_TRACEPOINT = 1 << 1, /* classic tracepoint via tracefs */
 	TSC_TRACE_FEAT_FENTRY = 1 << 2,	    /* BPF trampolines: blind spots closed */
 	/* without fentry: request sockets seen by their SYN-ACKs (tp_btf
-	 * net_dev_queue, tcp_retransmit_synack): SYN-RECEIVED at the SYN */
+	 * net_dev_queue, tcp_retransmit_synack): SYN-RECEIVED at the SYN;
+	 * and orphans' timewait sockets by their ACK of the peer's FIN */
 	TSC_TRACE_FEAT_SYNACK = 1 << 3,
 };
 
@@ -198,6 +199,10 @@ TSC_MUST_CHECK int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, bo
  * checked. Returns 0 or fn's negative result. */
 int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
 			tsc_trace_event_fn fn, void *arg);
+/* The kernel saw a followed FIN-WAIT-2 timewait socket reach TIME-WAIT
+ * (event with method twack, already reported): update it, so polls do not
+ * report the change again. */
+void tsc_tw_watch_twack(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
 /* Follows the request socket of a SYN-ACK event (LISTEN -> SYN-RECEIVED,
  * method synack): when it disappears without tsc_tw_watch_child() having been
  * called for its conn, reports SYN-RECEIVED -> CLOSED (method inferred).

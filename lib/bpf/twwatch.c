@@ -28,7 +28,7 @@
 #include "sockdiag/sockdiag.h"
 #include "sys/netns.h"
 
-#define NS_CACHE 32
+#define NS_CACHE    32
 #define NS_DONE_MAX 1024
 
 struct tw_ent {
@@ -38,7 +38,7 @@ struct tw_ent {
 	uint16_t lp, pp;
 	uint8_t sub, cur; /* FIN_WAIT2, TIME_WAIT, or SYN_RECV for a request */
 	bool seen;
-	uint8_t missed;	 /* a request's consecutive polls without it */
+	uint8_t missed;	  /* a request's consecutive polls without it */
 	uint64_t gone_ns; /* when it was first missed */
 	uint64_t left_ns; /* FIN_WAIT2 entry missing from a fast poll: when */
 	uint64_t ts, conn, birth;
@@ -144,6 +144,14 @@ int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
 	e->lp = ev->sport;
 	e->pp = ev->dport;
 	e->sub = ev->tw_substate;
+	if (w->nidx == w->n - 1) {
+		/* keep the index complete: O(1) lookups between polls */
+		unsigned k = idx_of(e->netns, e->lp, e->pp);
+
+		w->next[w->n - 1] = w->head[k];
+		w->head[k] = w->n - 1;
+		w->nidx = w->n;
+	}
 	e->conn = ev->conn;
 	e->birth = ev->birth_ns;
 	/* a FIN-WAIT-2 hand-off continues the FIN-WAIT-2 that began earlier */
@@ -168,7 +176,8 @@ int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev
 
 		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
 		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
-		    memcmp(e->p, ev->daddr, alen) || (e->conn == ev->conn && e->birth == ev->birth_ns))
+		    memcmp(e->p, ev->daddr, alen) ||
+		    (e->conn == ev->conn && e->birth == ev->birth_ns))
 			continue;
 		if (e->sub == TSC_TCP_FIN_WAIT2 && e->left_ns) {
 			/* only TIME-WAIT sockets are recycled */
@@ -183,6 +192,25 @@ int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev
 			return r;
 	}
 	return 0;
+}
+
+void tsc_tw_watch_twack(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
+{
+	size_t alen = ev->family == AF_INET6 ? 16 : 4;
+
+	for (uint32_t i = w->head[idx_of(ev->netns, ev->sport, ev->dport)];
+	     w->nidx && i != UINT32_MAX; i = w->next[i]) {
+		struct tw_ent *e = &w->ents[i];
+
+		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
+		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
+		    memcmp(e->p, ev->daddr, alen) || e->sub != TSC_TCP_FIN_WAIT2)
+			continue;
+		e->sub = TSC_TCP_TIME_WAIT;
+		e->ts = ev->ts_ns;
+		e->left_ns = 0;
+		return;
+	}
 }
 
 int tsc_tw_watch_add_request(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)

@@ -22,6 +22,7 @@ struct tsc_capture {
 	bool nano, offline;
 	bool seekable; /* the file's stdio position is known: offsets for errors */
 	char *iobuf;   /* stdio buffer of a file we opened; freed after pcap_close */
+	char *dbuf;    /* stdio buffer of the dump file; freed after pcap_dump_close */
 };
 
 #define IOBUF_SIZE (256 * 1024)
@@ -162,12 +163,20 @@ struct tsc_capture *tsc_capture_open_stream(FILE *f, bool nano, char *errbuf)
 	return open_stream(f, NULL, nano, errbuf);
 }
 
+static void dump_free(struct tsc_capture *c)
+{
+	if (c->d)
+		pcap_dump_close(c->d);
+	c->d = NULL;
+	free(c->dbuf);
+	c->dbuf = NULL;
+}
+
 void tsc_capture_close(struct tsc_capture *c)
 {
 	if (!c)
 		return;
-	if (c->d)
-		pcap_dump_close(c->d);
+	dump_free(c);
 	if (c->p)
 		pcap_close(c->p); /* closes the stream (stdin excepted) */
 	free(c->iobuf);	  /* only ever the buffer of a stream closed above */
@@ -272,11 +281,37 @@ int tsc_capture_stats(struct tsc_capture *c, uint64_t *ret_recv, uint64_t *ret_d
 
 int tsc_capture_dump_open(struct tsc_capture *c, const char *path, char *errbuf)
 {
-	if (c->d)
-		pcap_dump_close(c->d);
-	c->d = pcap_dump_open(c->p, path);
+	FILE *f;
+
+	dump_free(c);
+	if (!strcmp(path, "-")) {
+		c->d = pcap_dump_open(c->p, path); /* stdout, as libpcap sets it up */
+		if (!c->d) {
+			set_err(errbuf, pcap_geterr(c->p));
+			return -EIO;
+		}
+		return 0;
+	}
+	/* pcap_dump_open() itself, but with a 256 KiB buffer instead of 4 KiB */
+	f = fopen(path, "wb");
+	if (!f) {
+		int e = errno;
+
+		if (errbuf)
+			snprintf(errbuf, TSC_CAPTURE_ERRBUF, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	c->dbuf = malloc(IOBUF_SIZE);
+	if (c->dbuf && setvbuf(f, c->dbuf, _IOFBF, IOBUF_SIZE) != 0) {
+		free(c->dbuf);
+		c->dbuf = NULL;
+	}
+	c->d = pcap_dump_fopen(c->p, f);
 	if (!c->d) {
 		set_err(errbuf, pcap_geterr(c->p));
+		fclose(f);
+		free(c->dbuf);
+		c->dbuf = NULL;
 		return -EIO;
 	}
 	return 0;
@@ -313,8 +348,7 @@ int tsc_capture_dump_close(struct tsc_capture *c)
 		r = errno ? -errno : -EIO;
 	/* pcap_dump_close() fcloses: a failing close (NFS, full disk) is lost, so
 	 * flush above is the check that matters */
-	pcap_dump_close(c->d);
-	c->d = NULL;
+	dump_free(c);
 	return r;
 }
 

@@ -88,6 +88,15 @@ static const char *sv(char *buf, size_t len, int64_t v)
 	return buf;
 }
 
+/* A sysctl's key from the fact table (diag/sysctl-facts.c), so that fix
+ * texts name it exactly as `tune` and `explain` do. */
+static const char *sysctl_key(const char *name)
+{
+	const struct tsc_sysctl_fact *f = tsc_sysctl_fact_find(name);
+
+	return f ? f->key : name;
+}
+
 static double pct(uint64_t part, uint64_t whole)
 {
 	return whole ? (double)part * 100.0 / (double)whole : 0.0;
@@ -353,14 +362,14 @@ static void rule_syn_recv(const struct tsc_check_config *cfg, const struct tsc_c
 		     "flood) or ACKs lost on the way back. Each waits in the listener's SYN queue "
 		     "while the SYN-ACK is retransmitted (tcp_synack_retries).";
 	fix(f, f->severity ? "kernel setting" : "none",
-	    "keep net.ipv4.tcp_syncookies=1 (now %s) so a full SYN queue answers with cookies "
-	    "instead of dropping SYNs; a listener's SYN queue is bounded by its listen() backlog "
-	    "capped at net.core.somaxconn (now %s): raise both (application's listen(fd, N) and "
-	    "somaxconn) for legitimate bursts; tcp_max_syn_backlog (now %s) matters only with "
-	    "syncookies off; lower net.ipv4.tcp_synack_retries to free half-open entries sooner; "
-	    "filter spoofed sources upstream",
-	    sv(b1, sizeof(b1), sys->syncookies), sv(b2, sizeof(b2), sys->somaxconn),
-	    sv(b3, sizeof(b3), sys->max_syn_backlog));
+	    "keep %s=1 (now %s) so a full SYN queue answers with cookies instead of dropping "
+	    "SYNs; a listener's SYN queue is bounded by its listen() backlog capped at %s (now "
+	    "%s): raise both (application's listen(fd, N) and somaxconn) for legitimate bursts; "
+	    "tcp_max_syn_backlog (now %s) matters only with syncookies off; lower %s to free "
+	    "half-open entries sooner; filter spoofed sources upstream",
+	    sysctl_key("tcp_syncookies"), sv(b1, sizeof(b1), sys->syncookies),
+	    sysctl_key("somaxconn"), sv(b2, sizeof(b2), sys->somaxconn),
+	    sv(b3, sizeof(b3), sys->max_syn_backlog), sysctl_key("tcp_synack_retries"));
 }
 
 /* --- accept queue ------------------------------------------------------------ */
@@ -431,9 +440,9 @@ static void rule_accept_queue(const struct tsc_check_config *cfg, const struct t
 	fix(f, f->severity ? "application" : "none",
 	    "the process named above does not accept fast enough (blocked accept loop, too few "
 	    "workers, stalled event loop): fix the application. A larger backlog (listen(fd, N), "
-	    "capped by net.core.somaxconn, now %s) only absorbs bursts; "
-	    "net.ipv4.tcp_abort_on_overflow=1 turns the timeouts into resets",
-	    sv(b1, sizeof(b1), in->sys->somaxconn));
+	    "capped by %s, now %s) only absorbs bursts; %s=1 turns the timeouts into resets",
+	    sysctl_key("somaxconn"), sv(b1, sizeof(b1), in->sys->somaxconn),
+	    sysctl_key("tcp_abort_on_overflow"));
 }
 
 /* --- CLOSE_WAIT ------------------------------------------------------------ */
@@ -527,11 +536,11 @@ static void rule_time_wait(const struct tsc_check_config *cfg, const struct tsc_
 	fix(f, f->severity ? "application" : "none",
 	    "reuse connections (HTTP keep-alive, connection pools) instead of one connection per "
 	    "request, or let the peer close first; for outgoing connections "
-	    "net.ipv4.tcp_tw_reuse=1 (now %s) lets connect() reuse a TIME_WAIT port safely "
-	    "(timestamps). Do not lower tcp_fin_timeout for this (it does not govern TIME_WAIT) "
-	    "and do not look for tcp_tw_recycle (removed in Linux 4.12; it broke clients behind "
-	    "NAT)",
-	    sv(b2, sizeof(b2), sys->tw_reuse));
+	    "%s=1 (now %s) lets connect() reuse a TIME_WAIT port safely (timestamps). Do not "
+	    "lower tcp_fin_timeout for this (it does not govern TIME_WAIT) and do not look for "
+	    "tcp_tw_recycle (removed in Linux %s; it broke clients behind NAT)",
+	    sysctl_key("tcp_tw_reuse"), sv(b2, sizeof(b2), sys->tw_reuse),
+	    tsc_sysctl_fact_find("tcp_tw_recycle")->removed_in);
 }
 
 /* --- ephemeral ports toward one destination ---------------------------------- */
@@ -613,10 +622,11 @@ static void rule_ports(const struct tsc_check_config *cfg, const struct tsc_chec
 		     "EADDRNOTAVAIL (\"Cannot assign requested address\") before any SYN is sent.";
 	fix(f, f->severity ? "application" : "none",
 	    "reuse connections (keep-alive, pools) instead of opening one per request; widen "
-	    "net.ipv4.ip_local_port_range (now %" PRId64 " %" PRId64 ") if no service listens "
-	    "there; net.ipv4.tcp_tw_reuse=1 for outgoing connections; spread the load over more "
-	    "destination addresses/ports or source addresses (IP_BIND_ADDRESS_NO_PORT)",
-	    sys->port_lo, sys->port_hi);
+	    "%s (now %" PRId64 " %" PRId64 ") if no service listens there; %s=1 for outgoing "
+	    "connections; spread the load over more destination addresses/ports or source "
+	    "addresses (IP_BIND_ADDRESS_NO_PORT)",
+	    sysctl_key("ip_local_port_range"), sys->port_lo, sys->port_hi,
+	    sysctl_key("tcp_tw_reuse"));
 }
 
 /* --- closing states ------------------------------------------------------ */
@@ -674,10 +684,9 @@ static void rule_fin_wait2(const struct tsc_check_config *cfg, const struct tsc_
 		     "there for a leak) or the peer vanished after ACKing.";
 	fix(f, f->severity ? "application" : "none",
 	    "orphaned FIN_WAIT2 sockets (closed by the application) are bounded by "
-	    "net.ipv4.tcp_fin_timeout (now %s s); sockets still owned after shutdown(SHUT_WR) "
-	    "never time out: the application must close() them. On the peer, look for a "
-	    "CLOSE_WAIT leak",
-	    sv(b1, sizeof(b1), in->sys->fin_timeout));
+	    "%s (now %s s); sockets still owned after shutdown(SHUT_WR) never time out: the "
+	    "application must close() them. On the peer, look for a CLOSE_WAIT leak",
+	    sysctl_key("tcp_fin_timeout"), sv(b1, sizeof(b1), in->sys->fin_timeout));
 }
 
 static void rule_orphans(const struct tsc_check_config *cfg, const struct tsc_check_input *in,
@@ -702,9 +711,9 @@ static void rule_orphans(const struct tsc_check_config *cfg, const struct tsc_ch
 		     "still finishing (FIN handshake). Above net.ipv4.tcp_max_orphans the kernel "
 		     "resets them at once (\"too many orphaned sockets\").";
 	fix(f, f->severity ? "kernel setting" : "none",
-	    "find why closes do not complete (see fin-wait-1 and last-ack); net.ipv4.tcp_max_orphans "
-	    "(now %s) can be raised if memory allows (each orphan can hold up to ~64 KB)",
-	    sv(b1, sizeof(b1), max));
+	    "find why closes do not complete (see fin-wait-1 and last-ack); %s (now %s) can be "
+	    "raised if memory allows (each orphan can hold up to ~64 KB)",
+	    sysctl_key("tcp_max_orphans"), sv(b1, sizeof(b1), max));
 }
 
 static void rule_last_ack(const struct tsc_check_config *cfg, const struct tsc_check_input *in,

@@ -6,8 +6,9 @@
  * Also the safe writing path: strict validation of every value first, the
  * previous values saved to a sysctl.d-style file, writes verified by reading
  * back, and a roll back of what was written when one write fails.
- * Reading the socket table and the counters is tune-io.c; this file holds
- * the pure logic (unit-tested without a kernel). No printing, no globals.
+ * Reading the socket table and the counters is tune-io.c (through check's
+ * snapshot, diag/check.h); this file holds the pure logic (unit-tested
+ * without a kernel). No printing, no globals.
  */
 #ifndef TSC_DIAG_TUNE_H
 #define TSC_DIAG_TUNE_H
@@ -183,10 +184,12 @@ TSC_MUST_CHECK int tsc_tune_sysfs_pin_host(struct tsc_tune_sysfs *s, bool writab
 /* An io over s (s must outlive it). */
 void tsc_tune_sysfs_io(struct tsc_tune_sysfs *s, struct tsc_tune_io *ret);
 
-/* Observes the calling thread's network namespace: a sock_diag dump (falls
- * back to /proc/net/tcp*) and proc_root/net/{snmp,netstat} (proc_root NULL:
+/* Observes the calling thread's network namespace with check's snapshot
+ * (tsc_check_snap_collect over sock_diag, falling back to /proc/net/tcp*)
+ * and counter reader (proc_root/net/{snmp,netstat}; proc_root NULL:
  * "/proc/self"). Sockets are "outgoing" when their local port is in
- * [eph_low, eph_high] and no socket listens on it. Returns 0 when at least
+ * [eph_low, eph_high] and no socket listens on it; the busiest destination
+ * is counted per local address and remote ip:port. Returns 0 when at least
  * one of the two sources was read, else the sockets' -errno. */
 TSC_MUST_CHECK int tsc_tune_observe(struct tsc_tune_obs *obs, const char *proc_root,
 				    uint16_t eph_low, uint16_t eph_high);

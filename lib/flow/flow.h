@@ -71,17 +71,20 @@ struct tsc_flow_dirstats {
 
 /* The protocol facts of one direction that the state replay works from. */
 struct tsc_flow_dirproto {
+	/* read or written for every segment: kept together in one cache line */
 	uint32_t isn, fin_seq;
 	uint16_t syn_copies, fin_copies;
 	uint8_t syn_first_ack, syn_last_ack;  /* first/last SYN copy carried ACK */
 	uint8_t syn_confirmed, fin_confirmed; /* the peer acknowledged it */
+	struct tsc_flow_mark first, last;     /* first and last segment sent */
+	struct tsc_flow_mark rst_cand;
+	/* written on SYN, FIN and RST segments only */
+	struct tsc_flow_mark rst_first;
 	struct tsc_flow_mark syn_first, syn_rcvd, syn_acked;
 	struct tsc_flow_mark fin_first, fin_rcvd, fin_acked;
-	struct tsc_flow_mark rst_first, rst_cand;
 	/* the peer's last segment before it acknowledged our SYN/FIN: the
 	 * receipt happened after it (crossing segments) */
 	uint64_t syn_rcvd_after, fin_rcvd_after;
-	struct tsc_flow_mark first, last; /* first and last segment sent */
 };
 
 /* Sequence analysis state of one direction (Wireshark's tcp_flow_t). */
@@ -103,6 +106,9 @@ enum tsc_flow_flag {
 
 #define TSC_FLOW_HISTORY_MAX 40
 
+/* The fields are ordered by how often a segment touches them (the key and
+ * the sequence state first, what only SYN/FIN/RST segments write last), so
+ * that a segment of a connection touches few cache lines. */
 struct tsc_flow {
 	uint64_t id; /* 1-based, in order of first packet */
 	uint8_t family;
@@ -110,19 +116,19 @@ struct tsc_flow {
 	uint16_t port[2];
 	unsigned flags;
 	struct tsc_flow_mark first, last;
-	struct tsc_flow_dirstats st[2];
-	struct tsc_flow_dirproto pr[2];
 	struct tsc_flow_dirseq sq[2];
+	struct tsc_flow_dirstats st[2];
+	/* Zeek history: the per-segment part */
+	uint16_t hist_seen[2];
+	uint8_t hist_len;
+	uint8_t have_maxend[2];
+	uint32_t data_maxend[2];
+	uint32_t hist_rep[2][2]; /* t, w per direction */
+	uint32_t anomalies, anomaly_bits; /* enum tsc_flow_anomaly */
+	struct tsc_flow_dirproto pr[2];
 	/* handshake RTTs (0: not measured) */
 	int64_t rtt_syn_synack_ns, rtt_synack_ack_ns;
-	uint32_t anomalies, anomaly_bits; /* enum tsc_flow_anomaly */
-	/* Zeek history */
 	char history[TSC_FLOW_HISTORY_MAX];
-	uint8_t hist_len;
-	uint16_t hist_seen[2];
-	uint32_t hist_rep[2][2]; /* t, w per direction */
-	uint32_t data_maxend[2];
-	uint8_t have_maxend[2];
 };
 
 enum tsc_flow_anomaly {

@@ -20,11 +20,16 @@
 
 #define NIL UINT32_MAX
 
-struct ent {
-	struct tsc_flow f;
-	uint32_t hnext, prev, next;
+/* The index part of a slot: what a hash-chain walk and an LRU move touch,
+ * kept in a dense array apart from the ~1 KiB records so that neither walks
+ * over records (one record cache miss per segment, not three). */
+struct node {
+	uint32_t hash, hnext, prev, next;
 	uint8_t cls, used;
 };
+
+/* Segments queued by tsc_flow_table_push() before they are processed. */
+#define BATCH 16
 
 struct lru {
 	uint32_t head, tail;
@@ -33,14 +38,18 @@ struct lru {
 
 struct tsc_flow_table {
 	struct tsc_flow_opts o;
-	struct ent *e;
+	struct tsc_flow *rec;
+	struct node *node;
 	uint32_t *bucket, nbucket, hiwater, freelist;
+	uint64_t seed;
 	struct lru lru[TSC_FLOW_CLS__COUNT];
 	struct tsc_flow_stats st;
 	uint64_t next_id;
 	int64_t last_expire_ns, now_ns;
 	tsc_flow_emit_fn emit;
 	void *emit_arg;
+	unsigned nq;
+	struct tsc_flow_seg q[BATCH];
 };
 
 static const uint64_t default_tmo_ms[TSC_FLOW_CLS__COUNT] = {
@@ -71,9 +80,10 @@ struct tsc_flow_table *tsc_flow_table_new(const struct tsc_flow_opts *opts, tsc_
 	t->nbucket = 1;
 	while (t->nbucket < t->o.max_flows)
 		t->nbucket <<= 1;
-	t->e = calloc(t->o.max_flows, sizeof(*t->e));
+	t->rec = calloc(t->o.max_flows, sizeof(*t->rec));
+	t->node = calloc(t->o.max_flows, sizeof(*t->node));
 	t->bucket = malloc((size_t)t->nbucket * sizeof(*t->bucket));
-	if (!t->e || !t->bucket) {
+	if (!t->rec || !t->node || !t->bucket) {
 		tsc_flow_table_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -84,6 +94,9 @@ struct tsc_flow_table *tsc_flow_table_new(const struct tsc_flow_opts *opts, tsc_
 	t->freelist = NIL;
 	t->emit = emit;
 	t->emit_arg = arg;
+	/* a per-table key: chain lengths cannot be steered by chosen addresses */
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed))
+		t->seed = (uint64_t)(uintptr_t)t ^ 0x2545f4914f6cdd1dull;
 	return t;
 }
 
@@ -91,7 +104,8 @@ void tsc_flow_table_free(struct tsc_flow_table *t)
 {
 	if (!t)
 		return;
-	free(t->e);
+	free(t->rec);
+	free(t->node);
 	free(t->bucket);
 	free(t);
 }
@@ -101,30 +115,58 @@ const struct tsc_flow_stats *tsc_flow_table_stats(const struct tsc_flow_table *t
 	return &t->st;
 }
 
-/* Symmetric hash: both directions of a connection land in one bucket. */
-static uint32_t seg_hash(const struct tsc_flow_seg *s)
+static uint64_t mix64(uint64_t x)
 {
-	size_t al = s->family == 4 ? 4 : 16;
-	uint64_t a = tsc_hash_bytes(s->src, al) ^ ((uint64_t)s->sport * 0x9e3779b97f4a7c15ull);
-	uint64_t b = tsc_hash_bytes(s->dst, al) ^ ((uint64_t)s->dport * 0x9e3779b97f4a7c15ull);
-	uint64_t h = (a + b) ^ ((a ^ b) >> 17) ^ s->family;
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ull;
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ull;
+	x ^= x >> 32;
+	return x;
+}
 
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return (uint32_t)(h ^ (h >> 32));
+/* One endpoint (address, port), keyed: whole words, not bytes. */
+static uint64_t ep_hash(uint64_t seed, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	uint64_t w0 = 0, w1 = 0;
+
+	if (family == 4) {
+		uint32_t a;
+
+		memcpy(&a, addr, 4);
+		w0 = a;
+	} else {
+		memcpy(&w0, addr, 8);
+		memcpy(&w1, addr + 8, 8);
+	}
+	return mix64((w0 ^ seed) + mix64(w1 ^ ((uint64_t)port << 48) ^ family ^ seed));
+}
+
+/* Symmetric in the two endpoints: both directions land in one bucket. */
+static uint32_t key_hash(uint64_t seed, uint8_t family, const uint8_t *a, uint16_t pa,
+			 const uint8_t *b, uint16_t pb)
+{
+	uint64_t x = ep_hash(seed, family, a, pa), y = ep_hash(seed, family, b, pb);
+
+	return (uint32_t)mix64(x + y);
+}
+
+static uint32_t seg_hash(const struct tsc_flow_table *t, const struct tsc_flow_seg *s)
+{
+	return key_hash(t->seed, s->family, s->src, s->sport, s->dst, s->dport);
 }
 
 static void lru_unlink(struct tsc_flow_table *t, uint32_t i)
 {
-	struct ent *e = &t->e[i];
+	struct node *e = &t->node[i];
 	struct lru *l = &t->lru[e->cls];
 
 	if (e->prev != NIL)
-		t->e[e->prev].next = e->next;
+		t->node[e->prev].next = e->next;
 	else
 		l->head = e->next;
 	if (e->next != NIL)
-		t->e[e->next].prev = e->prev;
+		t->node[e->next].prev = e->prev;
 	else
 		l->tail = e->prev;
 	l->n--;
@@ -132,59 +174,47 @@ static void lru_unlink(struct tsc_flow_table *t, uint32_t i)
 
 static void lru_append(struct tsc_flow_table *t, uint32_t i, uint8_t cls)
 {
-	struct ent *e = &t->e[i];
+	struct node *e = &t->node[i];
 	struct lru *l = &t->lru[cls];
 
 	e->cls = cls;
 	e->next = NIL;
 	e->prev = l->tail;
 	if (l->tail != NIL)
-		t->e[l->tail].next = i;
+		t->node[l->tail].next = i;
 	else
 		l->head = i;
 	l->tail = i;
 	l->n++;
 }
 
-static void hash_unlink(struct tsc_flow_table *t, uint32_t i, uint32_t h)
+static void hash_unlink(struct tsc_flow_table *t, uint32_t i)
 {
-	uint32_t *pp = &t->bucket[h & (t->nbucket - 1)];
+	uint32_t *pp = &t->bucket[t->node[i].hash & (t->nbucket - 1)];
 
 	while (*pp != NIL) {
 		if (*pp == i) {
-			*pp = t->e[i].hnext;
+			*pp = t->node[i].hnext;
 			return;
 		}
-		pp = &t->e[*pp].hnext;
+		pp = &t->node[*pp].hnext;
 	}
-}
-
-static uint32_t flow_hash(const struct tsc_flow *f)
-{
-	struct tsc_flow_seg s;
-
-	s.family = f->family;
-	memcpy(s.src, f->addr[0], 16);
-	memcpy(s.dst, f->addr[1], 16);
-	s.sport = f->port[0];
-	s.dport = f->port[1];
-	return seg_hash(&s);
 }
 
 /* Takes entry i out of the table and hands it to the emit callback. */
 static void retire(struct tsc_flow_table *t, uint32_t i, bool at_end)
 {
-	struct ent *e = &t->e[i];
+	struct tsc_flow *f = &t->rec[i];
 
-	hash_unlink(t, i, flow_hash(&e->f));
+	hash_unlink(t, i);
 	lru_unlink(t, i);
 	/* the client sent nothing but SYNs: a half-open (flood-like) attempt */
-	if (e->f.pr[0].syn_copies && e->f.st[0].pkts == e->f.pr[0].syn_copies)
+	if (f->pr[0].syn_copies && f->st[0].pkts == f->pr[0].syn_copies)
 		t->st.syn_only++;
 	if (t->emit)
-		t->emit(t->emit_arg, &e->f, at_end);
-	e->used = 0;
-	e->hnext = t->freelist;
+		t->emit(t->emit_arg, f, at_end);
+	t->node[i].used = 0;
+	t->node[i].hnext = t->freelist;
 	t->freelist = i;
 	t->st.active--;
 }
@@ -238,9 +268,9 @@ static void expire_class(struct tsc_flow_table *t, int c, int64_t now)
 	while (t->lru[c].head != NIL) {
 		uint32_t i = t->lru[c].head;
 
-		if (now - t->e[i].f.last.ts_ns <= tmo)
+		if (now - t->rec[i].last.ts_ns <= tmo)
 			break;
-		t->e[i].f.flags |= TSC_FLOW_TIMED_OUT;
+		t->rec[i].flags |= TSC_FLOW_TIMED_OUT;
 		t->st.timed_out++;
 		retire(t, i, true);
 	}
@@ -265,7 +295,7 @@ static uint32_t evict_one(struct tsc_flow_table *t)
 		if (i == NIL)
 			continue;
 		t->st.evicted[order[k]]++;
-		t->e[i].f.flags |= TSC_FLOW_EVICTED;
+		t->rec[i].flags |= TSC_FLOW_EVICTED;
 		retire(t, i, false);
 		return 0;
 	}
@@ -280,7 +310,7 @@ static uint32_t slot_alloc(struct tsc_flow_table *t)
 		return NIL;
 	if (t->freelist != NIL) {
 		i = t->freelist;
-		t->freelist = t->e[i].hnext;
+		t->freelist = t->node[i].hnext;
 	} else {
 		i = t->hiwater++;
 	}
@@ -290,13 +320,12 @@ static uint32_t slot_alloc(struct tsc_flow_table *t)
 static uint32_t lookup(struct tsc_flow_table *t, const struct tsc_flow_seg *s, uint32_t h,
 		       int *ret_side)
 {
-	for (uint32_t i = t->bucket[h & (t->nbucket - 1)]; i != NIL; i = t->e[i].hnext) {
-		struct ent *e = &t->e[i];
+	for (uint32_t i = t->bucket[h & (t->nbucket - 1)]; i != NIL; i = t->node[i].hnext) {
 		int side;
 
-		if (e->f.family != s->family)
+		if (t->node[i].hash != h || t->rec[i].family != s->family)
 			continue;
-		side = tsc_flow_side(&e->f, s);
+		side = tsc_flow_side(&t->rec[i], s);
 		if (side >= 0) {
 			*ret_side = side;
 			return i;
@@ -309,13 +338,14 @@ static uint32_t create(struct tsc_flow_table *t, const struct tsc_flow_seg *s, u
 		       int *ret_side)
 {
 	uint32_t i = slot_alloc(t);
-	struct ent *e;
+	struct node *e;
 
 	if (i == NIL)
 		return NIL;
-	e = &t->e[i];
-	*ret_side = tsc_flow_init(&e->f, ++t->next_id, s);
+	e = &t->node[i];
+	*ret_side = tsc_flow_init(&t->rec[i], ++t->next_id, s);
 	e->used = 1;
+	e->hash = h;
 	e->hnext = t->bucket[h & (t->nbucket - 1)];
 	t->bucket[h & (t->nbucket - 1)] = i;
 	lru_append(t, i, TSC_FLOW_CLS_HANDSHAKE);
@@ -336,10 +366,10 @@ static bool new_instance(const struct tsc_flow *f, int side, const struct tsc_fl
 	       s->seq != x->isn;
 }
 
-static bool state_relevant(const struct ent *e, const struct tsc_flow_seg *s)
+static bool state_relevant(const struct tsc_flow *f, uint8_t cls, const struct tsc_flow_seg *s)
 {
-	return (s->flags & (TSC_TH_SYN | TSC_TH_FIN | TSC_TH_RST)) || e->cls != TSC_FLOW_CLS_OPEN ||
-	       e->f.pr[0].rst_cand.pkt || e->f.pr[1].rst_cand.pkt;
+	return (s->flags & (TSC_TH_SYN | TSC_TH_FIN | TSC_TH_RST)) || cls != TSC_FLOW_CLS_OPEN ||
+	       f->pr[0].rst_cand.pkt || f->pr[1].rst_cand.pkt;
 }
 
 static void replay_now(const struct tsc_flow *f, enum tsc_flow_state *ret)

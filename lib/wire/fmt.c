@@ -35,26 +35,36 @@ static const char octet_str[256][4] = {
 "240", "241", "242", "243", "244", "245", "246", "247", "248", "249", "250", "251", "252", "253", "254", "255"
 };
 
+static size_t dec32_len(uint32_t v)
+{
+	size_t n = 1;
+
+	while (v >= 100) {
+		v /= 100;
+		n += 2;
+	}
+	return n + (v >= 10);
+}
+
+/* Writes the digits backwards from their end: no copy. */
 static size_t fmt_dec32(char *dst, uint32_t v)
 {
-	char tmp[10];
-	size_t i = sizeof(tmp), n;
+	size_t n = dec32_len(v);
+	char *p = dst + n;
 
 	while (v >= 100) {
 		uint32_t d = (v % 100) * 2;
 
 		v /= 100;
-		tmp[--i] = digits2[d + 1];
-		tmp[--i] = digits2[d];
+		*--p = digits2[d + 1];
+		*--p = digits2[d];
 	}
 	if (v >= 10) {
-		tmp[--i] = digits2[v * 2 + 1];
-		tmp[--i] = digits2[v * 2];
+		*--p = digits2[v * 2 + 1];
+		*--p = digits2[v * 2];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		*--p = (char)('0' + v);
 	}
-	n = sizeof(tmp) - i;
-	memcpy(dst, tmp + i, n);
 	return n;
 }
 
@@ -87,7 +97,12 @@ void tsc__put_u(struct tsc_buf *b, uint64_t v)
 {
 	char tmp[21];
 
-	tsc__put(b, tmp, tsc__fmt_dec(tmp, v));
+	if (tsc__fits(b, 20)) {
+		/* straight into the buffer */
+		b->len += tsc__fmt_dec(b->p + b->len, v);
+		return;
+	}
+	tsc_buf_put(b, tmp, tsc__fmt_dec(tmp, v));
 }
 
 void tsc__put_hex(struct tsc_buf *b, uint64_t v, int width)
@@ -113,7 +128,8 @@ void tsc__put_hex(struct tsc_buf *b, uint64_t v, int width)
 
 void tsc__put_ip4(struct tsc_buf *b, const uint8_t *a)
 {
-	char s[16];
+	char tmp[16];
+	char *s = tsc__fits(b, 16) ? b->p + b->len : tmp;
 	size_t n = 0;
 
 	for (int i = 0; i < 4; i++) {
@@ -128,7 +144,10 @@ void tsc__put_ip4(struct tsc_buf *b, const uint8_t *a)
 		if (i < 3)
 			s[n++] = '.';
 	}
-	tsc__put(b, s, n);
+	if (s == tmp)
+		tsc_buf_put(b, tmp, n);
+	else
+		b->len += n;
 }
 
 void tsc__put_ip6(struct tsc_buf *b, const uint8_t *a)

@@ -177,6 +177,11 @@ for sp, cp in ((9401, 9411), (9402, 9412), (9404, 9414), (9405, 9415)):
     sr, est = first(rfc, inoB, sp, cp, "SYN-RECEIVED"), first(rfc, inoA, cp, sp, "ESTABLISHED")
     if not sr or not est or sr["ts_mono_ns"] > est["ts_mono_ns"] or sr["method"] not in ("synack", "fentry"):
         print(f"SYN-RECEIVED of server {sp} not at the SYN: {sr} / client {est}"); bad += 1
+# the orphan's FIN-WAIT-2 -> TIME-WAIT when the peer's FIN arrives: the
+# timewait socket's ACK (twack) precedes the server's LAST-ACK -> CLOSED
+tw, la = first(rfc, inoA, 9411, 9401, "TIME-WAIT"), first(rfc, inoB, 9401, 9411, "CLOSED")
+if not tw or not la or tw["method"] not in ("twack", "fentry") or tw["ts_mono_ns"] > la["ts_mono_ns"]:
+    print("normal client TIME-WAIT not at the peer's FIN:", tw, la); bad += 1
 # the half-open request died at its SYN-ACK timer, ~1 s after the SYN
 ho = first(rfc, inoB, 9406, 9416, "CLOSED")
 if not ho or ho["method"] not in ("inferred", "fentry") or not (800 <= (ho["ms_in_old"] or 0) <= 2500):
@@ -188,7 +193,7 @@ print(f"{'kernel normal client':22} {got}")
 if got != kexp:
     print(f"  expected {kexp}"); bad += 1
 methods = {e["method"] for e in rfc}
-assert methods <= {"tracepoint", "fentry", "inferred", "synack"}, methods
+assert methods <= {"tracepoint", "fentry", "inferred", "synack", "twack"}, methods
 assert {e["method"] for e in kern} == {"tracepoint"}, "kernel view has non-tracepoint events"
 # time in CLOSE-WAIT of the normal server: the driver slept 0.2 s before close()
 cw = [e for e in rfc if e["netns"] == inoB and e["local_port"] == 9401 and e["old"] == "CLOSE-WAIT"]

@@ -2,8 +2,9 @@
 /*
  * Unit tests for the findings engine (lib/diag/check) and the Nagios plugin
  * formatting (lib/output/nagios): threshold parsing and grading, severity
- * ranking, perfdata numbers and label quoting, and every rule fed with
- * handcrafted sockets, sysctls and counter samples.
+ * ranking, perfdata numbers and label quoting, word wrapping, the readers of
+ * counters and sysctls, the snapshot's breakdowns that `tune` reads, and
+ * every rule fed with handcrafted sockets, sysctls and counter samples.
  */
 #include <errno.h>
 #include <math.h>
@@ -18,6 +19,7 @@
 
 #include "diag/check.h"
 #include "output/nagios.h"
+#include "output/wrap.h"
 
 /* --- thresholds ------------------------------------------------------------ */
 
@@ -554,9 +556,122 @@ static void test_port_thresholds(void **state)
 	tsc_check_snap_free(snap);
 }
 
+/* --- inputs and the shared snapshot ------------------------------------------ */
+
+static void test_wrap(void **state)
+{
+	struct tsc_buf b;
+
+	(void)state;
+	tsc_buf_init(&b, 0);
+	/* width 20: "aaa bbb ccc" fits after "x: ", "dddddd" goes to a new line */
+	tsc_buf_puts(&b, "x: ");
+	tsc_fmt_wrap(&b, "aaa  bbb ccc dddddd  ", 3, "   ", 20);
+	assert_string_equal(tsc_buf_str(&b), "x: aaa bbb ccc\n   dddddd\n");
+	/* past the indent the first word is spaced, and wraps if it must */
+	tsc_buf_reset(&b);
+	tsc_fmt_wrap(&b, "longword", 15, "  ", 20);
+	assert_string_equal(tsc_buf_str(&b), "\n  longword\n");
+	tsc_buf_reset(&b);
+	tsc_fmt_wrap(&b, "a", 3, "  ", 20);
+	assert_string_equal(tsc_buf_str(&b), " a\n");
+	/* a word longer than the line stays whole; empty text is a newline */
+	tsc_buf_reset(&b);
+	tsc_fmt_wrap(&b, "0123456789abcdefghijklmn z", 2, "  ", 10);
+	assert_string_equal(tsc_buf_str(&b), "0123456789abcdefghijklmn\n  z\n");
+	tsc_buf_reset(&b);
+	tsc_fmt_wrap(&b, "", 0, "", 10);
+	assert_string_equal(tsc_buf_str(&b), "\n");
+	tsc_buf_release(&b);
+}
+
+static void test_inputs(void **state)
+{
+	struct tsc_check_counters c;
+	struct tsc_check_sysctls sys;
+	const struct tsc_sysctl_fact *f;
+	const char *file = NULL;
+	int64_t v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(tsc_check_counters_read(TSC_TEST_DATA "/check/proc/net", &c, &file), 0);
+	assert_true(c.valid && c.have[TSC_CNT_OUT_SEGS] && c.v[TSC_CNT_OUT_SEGS] > 0);
+	assert_true(c.have[TSC_CNT_LISTEN_OVERFLOWS]);
+	assert_int_equal(tsc_check_counters_read(TSC_TEST_DATA "/check", &c, &file), -ENOENT);
+	assert_string_equal(file, "snmp");
+	assert_int_equal(tsc_check_counters_read(TSC_TEST_DATA "/check/proc/net", &c, NULL), 0);
+
+	tsc_check_sysctls_init(&sys);
+	assert_int_equal(tsc_check_sysctls_read(TSC_TEST_DATA "/check/sys", &sys), 4);
+	assert_int_equal(sys.somaxconn, 4096);
+	assert_int_equal(sys.syncookies, 1);
+	assert_int_equal(sys.max_orphans, -1); /* "-1" reads, and means unknown */
+	assert_int_equal(sys.fin_timeout, -1); /* "60 " is refused */
+	assert_int_equal(sys.port_lo, 32768);
+	assert_int_equal(sys.port_hi, 60999);
+	/* the report order and keys come from the fact table */
+	for (n = 0; tsc_check_sysctl_at(&sys, n, &f, &v); n++)
+		assert_non_null(strstr(f->key, f->name));
+	assert_int_equal(n, 10);
+	assert_true(tsc_check_sysctl_at(&sys, 0, &f, &v));
+	assert_string_equal(f->key, "net.core.somaxconn");
+	assert_int_equal(v, 4096);
+}
+
+/* What `tune` reads from the snapshot: sockets without an owner per state,
+ * TIME_WAIT incoming or outgoing, and no destinations on listening ports. */
+static void test_snapshot_for_tune(void **state)
+{
+	struct tsc_check_snap_opts o = { .eph_lo = 40000, .eph_hi = 40009 };
+	struct tsc_check_snap *snap = tsc_check_snap_new(&o);
+	struct tsc_check_sysctls sys = sysctls();
+	const struct tsc_finding *f;
+	struct tsc_check_report *r;
+	struct tsc_sock s;
+
+	(void)state;
+	assert_non_null(snap);
+	tsc_check_snap_listening(snap, 40005); /* a service inside the range */
+	s = mk(TSC_TCP_LISTEN, "10.0.0.1", 40005, "0.0.0.0", 0, 1);
+	tsc_check_snap_add(snap, &s, NULL);
+	for (unsigned i = 0; i < 3; i++) { /* incoming, closed by us */
+		s = mk(TSC_TCP_TIME_WAIT, "10.0.0.1", 40005, "10.0.0.3", (uint16_t)(5000 + i), 0);
+		tsc_check_snap_add(snap, &s, NULL);
+	}
+	for (unsigned i = 0; i < 2; i++) { /* outgoing */
+		s = mk(TSC_TCP_TIME_WAIT, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2", 80, 0);
+		tsc_check_snap_add(snap, &s, NULL);
+	}
+	s = mk(TSC_TCP_TIME_WAIT, "10.0.0.1", 22, "10.0.0.2", 5000, 0); /* neither */
+	tsc_check_snap_add(snap, &s, NULL);
+	s = mk(TSC_TCP_FIN_WAIT2, "10.0.0.1", 40002, "10.0.0.2", 80, 0);
+	s.timer = TSC_TIMER_TIMEWAIT; /* a timewait socket: no orphan for check */
+	tsc_check_snap_add(snap, &s, NULL);
+	s = mk(TSC_TCP_FIN_WAIT2, "10.0.0.1", 40003, "10.0.0.2", 80, 7);
+	tsc_check_snap_add(snap, &s, NULL);
+	s.state = 77; /* counted as passed, not per state */
+	tsc_check_snap_add(snap, &s, NULL);
+
+	assert_int_equal(tsc_check_snap_nsockets(snap), 10);
+	assert_int_equal(tsc_check_snap_counts(snap)[TSC_TCP_TIME_WAIT], 6);
+	r = run(snap, &sys, NULL, NULL);
+	assert_non_null(r);
+	/* ports toward 10.0.0.2:80: the 2 TIME_WAIT and 2 FIN_WAIT2, not the
+	 * 3 incoming ones on the listening port 40005 */
+	f = find(r, "ports");
+	assert_true(has_evidence(f, "from 10.0.0.1 toward 10.0.0.2:80: 4 sockets"));
+	assert_true(find(r, "orphans")->value == 0); /* the timewait one does not count */
+	tsc_check_report_free(r);
+	tsc_check_snap_free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_inputs),
+		cmocka_unit_test(test_snapshot_for_tune),
 		cmocka_unit_test(test_threshold_parse),
 		cmocka_unit_test(test_grade),
 		cmocka_unit_test(test_perfdata),

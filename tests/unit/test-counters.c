@@ -3,9 +3,11 @@
  * Unit tests for lib/sys/counters (/proc/net/snmp and /proc/net/netstat) and
  * lib/sys/sysctl (strict /proc/sys readers): real files recorded on a 6.18
  * kernel (data/check/snmp, netstat), handcrafted pairs, every truncation of
- * the real files, garbage, and a fixture /proc/sys tree (data/check/sys).
+ * the real files, garbage, and a fixture /proc/sys tree (data/check/sys),
+ * also read through a descriptor and as sysctl facts (diag/sysctl-facts).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "diag/sysctl-facts.h"
 #include "sys/counters.h"
 #include "sys/sysctl.h"
 
@@ -317,10 +321,14 @@ static void test_sysctl_fd_and_facts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_real_files),   cmocka_unit_test(test_handcrafted),
-		cmocka_unit_test(test_garbage),	     cmocka_unit_test(test_truncations),
-		cmocka_unit_test(test_too_many),     cmocka_unit_test(test_sysctl_path),
-		cmocka_unit_test(test_sysctl_parse), cmocka_unit_test(test_sysctl_fixture),
+		cmocka_unit_test(test_real_files),
+		cmocka_unit_test(test_handcrafted),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_sysctl_path),
+		cmocka_unit_test(test_sysctl_parse),
+		cmocka_unit_test(test_sysctl_fixture),
 		cmocka_unit_test(test_sysctl_fd_and_facts),
 	};
 
