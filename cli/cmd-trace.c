@@ -259,23 +259,42 @@ static void json_endpoints(struct tsc_json *j, int family, const uint8_t *sa, ui
 	tsc_json_u64(j, "peer_port", dp);
 }
 
-/* comm is the only free text of an event: JSON-escape it into dst (n >= 97). */
-static void json_comm(char *dst, size_t n, const char *comm)
+/* comm is the only free text of an event. True when it needs no escaping
+ * (printable ASCII without quote or backslash): the fast path below. */
+static bool comm_plain(const char *comm)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
+	for (const unsigned char *c = (const unsigned char *)comm; *c; c++)
+		if (*c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
+			return false;
+	return true;
+}
 
-	for (const unsigned char *c = (const unsigned char *)comm; *c && o + 7 < n; c++) {
-		if (*c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\') {
-			dst[o++] = (char)*c;
-		} else {
-			memcpy(dst + o, "\\u00", 4);
-			dst[o + 4] = hex[*c >> 4];
-			dst[o + 5] = hex[*c & 15];
-			o += 6;
-		}
-	}
-	dst[o] = '\0';
+/* The generic writer (escapes any comm, keeps valid UTF-8 as is). */
+static void print_event_json_slow(struct trace_run *tr, const struct tsc_trace_event *ev)
+{
+	struct tsc_json j;
+	char conn[24];
+
+	tsc_json_init(&j, &tr->out, false);
+	tsc_json_obj_begin(&j, NULL);
+	tsc_json_double(&j, "ts", (double)((int64_t)ev->ts_ns + tr->real_minus_mono_ns) / 1e9, 6);
+	tsc_json_u64(&j, "ts_mono_ns", ev->ts_ns);
+	tsc_json_u64(&j, "pid", ev->pid);
+	tsc_json_str(&j, "comm", ev->comm);
+	tsc_json_u64(&j, "netns", ev->netns);
+	tsc_json_u64(&j, "family", ev->family == AF_INET6 ? 6 : 4);
+	json_endpoints(&j, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport);
+	tsc_json_str(&j, "old", tsc_tcp_state_rfc(ev->old));
+	tsc_json_str(&j, "new", tsc_tcp_state_rfc(ev->new));
+	if (ev->has_span && ev->old != TSC_TCP_CLOSE)
+		tsc_json_double(&j, "ms_in_old", ns_to_ms(ev->span_ns), 6);
+	else
+		tsc_json_null(&j, "ms_in_old");
+	tsc_json_str(&j, "method", tsc_trace_method_name(ev->method));
+	snprintf(conn, sizeof(conn), "%llx", (unsigned long long)ev->conn);
+	tsc_json_str(&j, "conn", conn);
+	tsc_json_obj_end(&j);
+	tsc_json_newline(&j);
 }
 
 /* One NDJSON line, formatted in one go: at 100,000+ events per second the
@@ -283,12 +302,15 @@ static void json_comm(char *dst, size_t n, const char *comm)
 static void print_event_json(struct trace_run *tr, const struct tsc_trace_event *ev)
 {
 	int64_t real = (int64_t)ev->ts_ns + tr->real_minus_mono_ns;
-	char la[INET6_ADDRSTRLEN], pa[INET6_ADDRSTRLEN], comm[112], ms[48], line[640];
+	char la[INET6_ADDRSTRLEN], pa[INET6_ADDRSTRLEN], ms[48], line[640];
 	int n;
 
+	if (!comm_plain(ev->comm)) {
+		print_event_json_slow(tr, ev);
+		return;
+	}
 	fmt_addr(la, sizeof(la), ev->family, ev->saddr, ev->sport, false);
 	fmt_addr(pa, sizeof(pa), ev->family, ev->daddr, ev->dport, false);
-	json_comm(comm, sizeof(comm), ev->comm);
 	if (ev->has_span && ev->old != TSC_TCP_CLOSE)
 		snprintf(ms, sizeof(ms), "%llu.%06llu", (unsigned long long)(ev->span_ns / 1000000),
 			 (unsigned long long)(ev->span_ns % 1000000));
@@ -300,7 +322,7 @@ static void print_event_json(struct trace_run *tr, const struct tsc_trace_event 
 		     "\"peer_addr\":\"%s\",\"peer_port\":%u,\"old\":\"%s\",\"new\":\"%s\","
 		     "\"ms_in_old\":%s,\"method\":\"%s\",\"conn\":\"%llx\"}\n",
 		     (long long)(real / 1000000000), (long long)(real % 1000000000 / 1000),
-		     (unsigned long long)ev->ts_ns, ev->pid, comm, ev->netns,
+		     (unsigned long long)ev->ts_ns, ev->pid, ev->comm, ev->netns,
 		     ev->family == AF_INET6 ? 6 : 4, la, ev->sport, pa, ev->dport,
 		     tsc_tcp_state_rfc(ev->old), tsc_tcp_state_rfc(ev->new), ms,
 		     tsc_trace_method_name(ev->method), (unsigned long long)ev->conn);

@@ -92,6 +92,8 @@ struct tsc_tw_watch *tsc_tw_watch_new(unsigned max_entries)
 		return NULL;
 	}
 	w->max = max_entries;
+	/* empty chains: entries are indexed as they are added */
+	memset(w->head, 0xff, sizeof(w->head));
 	return w;
 }
 

@@ -65,6 +65,8 @@ import ctypes, os, socket, struct, subprocess, sys, time
 A, B = sys.argv[1], sys.argv[2]
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
+# a comm that JSON must escape (quote, backslash): trace's slow JSON path
+libc.prctl(15, ctypes.c_char_p(b'drv"q\\x'), 0, 0, 0)
 def enter(ns):
     fd = os.open("/var/run/netns/" + ns, os.O_RDONLY)
     if libc.setns(fd, CLONE_NEWNET) != 0:
@@ -169,6 +171,11 @@ for name, (key, exp) in want.items():
 sim = path(seq(rfc, inoA, 9415, 9405)) + path(seq(rfc, inoB, 9405, 9415))
 if "CLOSING" not in sim:
     print("simultaneous close: neither side went through CLOSING"); bad += 1
+# the driver's comm went through JSON escaping intact
+syn = next((e for e in rfc if e["netns"] == inoA and e["peer_port"] == 9401 and
+            e["new"] == "SYN-SENT"), None)
+if not syn or syn["comm"] != 'drv"q\\x':
+    print("comm not escaped/decoded right:", syn and syn["comm"]); bad += 1
 # SYN-RECEIVED at the SYN: before the client saw the SYN-ACK (ESTABLISHED)
 def first(evs, ns, lport, pport, new):
     return next((e for e in evs if e["netns"] == ns and e["local_port"] == lport and

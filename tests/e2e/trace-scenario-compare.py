@@ -8,7 +8,9 @@ usage: trace-scenario-compare.py SCENARIO_OUT_DIR KERNEL_NDJSON RFC_NDJSON
   the scenario's two namespaces (ports 9000-9999), matched by namespace,
   4-tuple and order, must have exactly the same transitions; each event's
   time must be within KERNEL_TOL_NS of the harness's bpftrace time (both are
-  CLOCK_MONOTONIC at the same tracepoint).
+  CLOCK_MONOTONIC at the same tracepoint; usually microseconds apart, but
+  the task can be preempted between the two programs on a loaded machine:
+  4 ms was seen with 2 busy vCPUs).
 * RFC view (trace) against expected.json rfc_states: per connection and
   endpoint (matched by namespace, 4-tuple and order of appearance), the
   state path must be the expected one. The harness stops observing at the
@@ -30,9 +32,9 @@ import json
 import os
 import sys
 
-KERNEL_TOL_NS = 2_000_000
+KERNEL_TOL_NS = 20_000_000
 RFC_TOL_NS = 60_000_000
-RFC_SYN_TOL_NS = 5_000_000
+RFC_SYN_TOL_NS = 20_000_000
 PORTS = range(9000, 10000)
 
 K2RFC = {"ESTABLISHED": "ESTABLISHED", "SYN_SENT": "SYN-SENT", "SYN_RECV": "SYN-RECEIVED",

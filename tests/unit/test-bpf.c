@@ -317,6 +317,44 @@ static void test_tw_watch_requests(void **state)
 	tsc_tw_watch_free(w);
 }
 
+/* A timewait socket recycled by a new connection on its 4-tuple ends at
+ * that connection's first event; other tuples and its own events do not
+ * end it (and lookups terminate before any poll built the index). */
+static void test_tw_watch_reused(void **state)
+{
+	struct tsc_tw_watch *w = tsc_tw_watch_new(8);
+	struct tsc_trace_event ho = ev_of(TSC_TCP_FIN_WAIT2, TSC_TCP_CLOSE, 100, 10,
+					  TSC_BPF_M_TRACEPOINT, TSC_BPF_F_SUPERSEDED);
+	struct tsc_trace_event other =
+		ev_of(TSC_TCP_SYN_SENT, TSC_TCP_ESTABLISHED, 200, 5, TSC_BPF_M_TRACEPOINT, 0);
+	struct tsc_trace_event ack = ev_of(TSC_TCP_FIN_WAIT2, TSC_TCP_TIME_WAIT, 150, 0,
+					   TSC_BPF_M_TWACK, TSC_BPF_F_RFC_ONLY);
+	struct got g = { .n = 0 };
+
+	(void)state;
+	assert_non_null(w);
+	ho.tw_substate = TSC_TCP_FIN_WAIT2;
+	assert_int_equal(tsc_tw_watch_add(w, &ho), 0);
+	assert_string_equal(tsc_trace_method_name(ack.method), "twack");
+	tsc_tw_watch_twack(w, &ack); /* the kernel saw TIME-WAIT begin */
+	other.sport = 9999;	     /* another tuple */
+	assert_int_equal(tsc_tw_watch_reused(w, &other, collect, &g), 0);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(tsc_tw_watch_reused(w, &ho, collect, &g), 0); /* its own */
+	assert_int_equal(g.n, 0);
+	other.sport = ho.sport;
+	other.conn = ho.conn + 64; /* a new socket on the same 4-tuple */
+	assert_int_equal(tsc_tw_watch_reused(w, &other, collect, &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.ev[0].old, TSC_TCP_TIME_WAIT);
+	assert_int_equal(g.ev[0].new, TSC_TCP_CLOSE);
+	assert_int_equal(g.ev[0].ts_ns, 200);
+	assert_int_equal(g.ev[0].span_ns, 50); /* TIME-WAIT since the ACK at 150 */
+	assert_int_equal(tsc_tw_watch_reused(w, &other, collect, &g), 0); /* once */
+	assert_int_equal(g.n, 1);
+	tsc_tw_watch_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_hist_bucket),
 		cmocka_unit_test(test_tw_watch_bounds),
 		cmocka_unit_test(test_tw_watch_requests),
+		cmocka_unit_test(test_tw_watch_reused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
