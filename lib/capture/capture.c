@@ -179,7 +179,7 @@ void tsc_capture_close(struct tsc_capture *c)
 	dump_free(c);
 	if (c->p)
 		pcap_close(c->p); /* closes the stream (stdin excepted) */
-	free(c->iobuf);	  /* only ever the buffer of a stream closed above */
+	free(c->iobuf);		  /* only ever the buffer of a stream closed above */
 	free(c);
 }
 

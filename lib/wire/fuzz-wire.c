@@ -22,10 +22,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint32_t links[16] = {
-	TSC_LINK_ETHERNET, TSC_LINK_SLL, TSC_LINK_SLL2,	  TSC_LINK_NULL,
-	TSC_LINK_LOOP,	   TSC_LINK_RAW, TSC_DLT_RAW,	  TSC_DLT_RAW_BSD,
-	TSC_LINK_IPV4,	   TSC_LINK_IPV6, TSC_LINK_ETHERNET, TSC_LINK_SLL,
-	TSC_LINK_SLL2,	   TSC_LINK_NULL, 147 /* USER0: not decoded */, 0xffffffffu,
+	TSC_LINK_ETHERNET, TSC_LINK_SLL,      TSC_LINK_SLL2,
+	TSC_LINK_NULL,	   TSC_LINK_LOOP,     TSC_LINK_RAW,
+	TSC_DLT_RAW,	   TSC_DLT_RAW_BSD,   TSC_LINK_IPV4,
+	TSC_LINK_IPV6,	   TSC_LINK_ETHERNET, TSC_LINK_SLL,
+	TSC_LINK_SLL2,	   TSC_LINK_NULL,     147 /* USER0: not decoded */,
+	0xffffffffu,
 };
 
 static uint32_t le16(const uint8_t *p)
