@@ -119,15 +119,23 @@ nsx "$BIN/procmap-time" 0 3 >>"$OUT/procmap-time.txt"
 nsx ss -tanpH | python3 "$SRC/bench/owners.py" ss >"$OUT/owners-ss.txt"
 nsx "$TCPSCOPE" --json sockets -a -p | python3 "$SRC/bench/owners.py" tcpscope \
 	>"$OUT/owners-tcpscope.txt" || true
-if cmp -s "$OUT/owners-ss.txt" "$OUT/owners-tcpscope.txt"; then
-	OWNERS="identical ($(wc -l <"$OUT/owners-ss.txt") socket/owner lines)"
-else
-	OWNERS="DIFFERENT: ss $(wc -l <"$OUT/owners-ss.txt") lines, tcpscope $(wc -l <"$OUT/owners-tcpscope.txt") lines (diff bench/out/owners-*.txt)"
-fi
+# the same with the /proc scan instead of the BPF task_file iterator
+nsx env TSC_BPF_ITER=0 "$TCPSCOPE" --json sockets -a -p | python3 "$SRC/bench/owners.py" \
+	tcpscope >"$OUT/owners-tcpscope-proc.txt" || true
+owners_cmp() { # FILE: the verdict against ss
+	if cmp -s "$OUT/owners-ss.txt" "$1"; then
+		echo "identical ($(wc -l <"$OUT/owners-ss.txt") socket/owner lines)"
+	else
+		echo "DIFFERENT: ss $(wc -l <"$OUT/owners-ss.txt") lines, tcpscope $(wc -l <"$1") lines (diff bench/out/owners-*.txt)"
+	fi
+}
+OWNERS=$(owners_cmp "$OUT/owners-tcpscope.txt")
+OWNERS_PROC=$(owners_cmp "$OUT/owners-tcpscope-proc.txt")
 
 # ---- timing ----------------------------------------------------------------
 names=(dump-count "ss -tan" "ss -tan | awk | sort | uniq -c" "netstat -nat | awk | sort | uniq -c"
-	"ss -tanp" "lsof -nPi tcp" "tcpscope states" "tcpscope sockets -a" "tcpscope sockets -a -p")
+	"ss -tanp" "lsof -nPi tcp" "tcpscope states" "tcpscope sockets -a" "tcpscope sockets -a -p"
+	"tcpscope sockets -a -p (TSC_BPF_ITER=0)")
 cmds=("$BIN/dump-count"
 	"ss -tan"
 	"ss -tan | awk '{print \$1}' | sort | uniq -c"
@@ -136,7 +144,8 @@ cmds=("$BIN/dump-count"
 	"lsof -nPi tcp"
 	"$TCPSCOPE states"
 	"$TCPSCOPE sockets -a"
-	"$TCPSCOPE sockets -a -p")
+	"$TCPSCOPE sockets -a -p"
+	"TSC_BPF_ITER=0 $TCPSCOPE sockets -a -p")
 if [ "$QUICK" = 1 ]; then runs=(--runs 2); else runs=(--warmup 1 --min-runs 5 --max-runs 30); fi
 hf_args=()
 for i in "${!cmds[@]}"; do hf_args+=(-n "${names[$i]}" "${cmds[$i]}"); done
@@ -164,7 +173,8 @@ nsx "$BIN/dump-count" >"$OUT/census-after.txt"
 	echo "Census before timing: $(tr '\n' ' ' <"$OUT/census-before.txt")"
 	echo "Census after timing:  $(tr '\n' ' ' <"$OUT/census-after.txt")"
 	echo "procmap alone: $(tr '\n' ';' <"$OUT/procmap-time.txt")"
-	echo "Owners (ss -tanp vs tcpscope sockets -a -p): $OWNERS"
+	echo "Owners (ss -tanp vs tcpscope sockets -a -p, BPF iterator): $OWNERS"
+	echo "Owners (ss -tanp vs tcpscope sockets -a -p, TSC_BPF_ITER=0: /proc scan): $OWNERS_PROC"
 	echo
 	python3 "$SRC/bench/report.py" "$OUT/hyperfine.json" "$OUT/rss.txt"
 } | tee "$OUT/report.md"

@@ -71,4 +71,16 @@ int tsc_cli_enter_netns(const char *name);
  * this prints the "see 'tcpscope CMD --help'" hint and returns 2. */
 int tsc_bad_option(const char *cmd);
 
+/* TSC_BPF_ITER in the environment: -1 unset (each BPF iterator fast path at
+ * its default), 0 for "0" (none: always the classic path, for tests and
+ * comparisons), 1 for anything else (also the opt-in ones). */
+int tsc_cli_bpf_iter(void);
+
+/* The socket inode -> owners map of -p, --by process and check: by the BPF
+ * task_file iterator (bpf/iter.h) unless TSC_BPF_ITER=0, falling back
+ * silently to the /proc scan when the iterator is unavailable or fails.
+ * NULL with errno set when the /proc scan fails too. */
+struct tsc_procmap;
+struct tsc_procmap *tsc_cli_procmap(void);
+
 #endif

@@ -353,7 +353,7 @@ static int snapshot(struct check_run *r, const struct tsc_check_sysctls *sys)
 	r->snap = tsc_check_snap_new(&so);
 	if (!r->snap)
 		return RUNTIME(r, "out of memory");
-	r->pm = tsc_procmap_new("/proc", NULL, NULL);
+	r->pm = tsc_cli_procmap();
 	if (!r->pm && !r->nagios)
 		tsc_warning("cannot map sockets to processes: %s", strerror(errno));
 	h = tsc_sockdiag_new();

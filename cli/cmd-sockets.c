@@ -159,7 +159,7 @@ int cmd_sockets(int argc, char **argv, struct tsc_ctx *ctx)
 		return rc;
 
 	if (r.flags & TSC_SOCKFMT_PROC) {
-		r.pm = tsc_procmap_new("/proc", NULL, NULL);
+		r.pm = tsc_cli_procmap();
 		if (!r.pm) {
 			tsc_error("cannot map sockets to processes: %s", strerror(errno));
 			return TSC_EXIT_FAIL;

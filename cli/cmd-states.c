@@ -106,7 +106,7 @@ static int sample(struct states_run *r)
 	}
 	if (r->by == TSC_CENSUS_BY_PROCESS) {
 		tsc_procmap_free(r->pm);
-		r->pm = tsc_procmap_new("/proc", NULL, NULL);
+		r->pm = tsc_cli_procmap();
 		if (!r->pm) {
 			tsc_error("cannot map sockets to processes: %s", strerror(errno));
 			return TSC_EXIT_FAIL;
@@ -123,7 +123,7 @@ static int sample(struct states_run *r)
 		 * TSC_BPF_ITER=1: measured no faster than netlink on 6.18
 		 * (doc/internals/bpf-iter.md); any error falls back */
 		n = -EOPNOTSUPP;
-		if (getenv("TSC_BPF_ITER"))
+		if (tsc_cli_bpf_iter() > 0)
 			n = tsc_bpf_iter_census(h, &r->o.q, counts);
 		if (n < 0)
 			n = tsc_sockdiag_count(h, &r->o.q, counts);

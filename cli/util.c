@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "bpf/iter.h"
 #include "sys/netns.h"
+#include "sys/procmap.h"
 
 volatile int tsc_interrupted;
 
@@ -109,4 +112,26 @@ int tsc_bad_option(const char *cmd)
 {
 	fprintf(stderr, "see 'tcpscope %s --help'\n", cmd);
 	return TSC_EXIT_USAGE;
+}
+
+int tsc_cli_bpf_iter(void)
+{
+	const char *v = getenv("TSC_BPF_ITER");
+
+	if (!v)
+		return -1;
+	return strcmp(v, "0") != 0;
+}
+
+struct tsc_procmap *tsc_cli_procmap(void)
+{
+	struct tsc_procmap *m = NULL;
+
+	/* the iterator needs root (CAP_BPF + CAP_PERFMON) and kernel BTF;
+	 * any failure -- also a malformed record -- means the /proc scan */
+	if (tsc_cli_bpf_iter() != 0)
+		m = tsc_bpf_iter_procmap();
+	if (!m)
+		m = tsc_procmap_new("/proc", NULL, NULL);
+	return m;
 }

@@ -13,7 +13,7 @@ BUILD=${1:-$SRC/build-fuzz}
 SECS=${2:-${FUZZ_SECONDS:-300}}
 shift $(($# > 2 ? 2 : $#))
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(wire pcap sockdiag)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(wire pcap sockdiag owners)
 
 command -v clang >/dev/null || { echo "fuzz: clang not installed (make deps)"; exit 77; }
 case $SECS in '' | *[!0-9]*) echo "fuzz: bad SECONDS '$SECS'" >&2; exit 2 ;; esac

@@ -14,8 +14,10 @@
 #include <stdint.h>
 
 #include "core/cleanup.h"
+#include "core/cursor.h"
 #include "core/tcpstate.h"
 #include "sockdiag/sockdiag.h"
+#include "sys/procmap.h"
 
 /* Counts the TCP sockets of the calling thread's network namespace (the
  * namespace is the one current when this is called) per kernel state, into
@@ -37,5 +39,28 @@ TSC_MUST_CHECK long tsc_bpf_iter_count_states(bool ipv4, bool ipv6,
  * back to tsc_sockdiag_count(). */
 TSC_MUST_CHECK long tsc_bpf_iter_census(struct tsc_sockdiag *h, const struct tsc_sockdiag_query *q,
 					uint64_t counts[TSC_TCP_MAX_STATES]);
+
+/* --- socket owners by task_file iterator (procmap.bpf.c) ---------------- */
+
+/* The socket inode -> owners map (sys/procmap.h) from a BPF task_file
+ * iterator that walks every process's file table in the kernel and reports
+ * socket files only, instead of readlink()ing /proc/<pid>/fd/<n>: the same
+ * map a /proc scan gives (group leaders' fd tables, pids of the caller's pid
+ * namespace, comm as /proc/<pid>/comm reads up to 15 characters), as of a
+ * slightly different instant. Records are decoded with
+ * tsc_bpf_owner_parse(). Nothing stays loaded afterwards. NULL with errno
+ * set: EOPNOTSUPP when built without BPF, the kernel's refusal (EPERM, EINVAL,
+ * ENOENT) when the iterator cannot be loaded, EPROTO on a malformed record,
+ * ENOMEM. Callers fall back to tsc_procmap_new() on any failure. Costs one
+ * BPF load (~20 ms, mostly the kernel BTF) plus the walk. */
+struct tsc_procmap *tsc_bpf_iter_procmap(void);
+
+/* Decodes one iterator record (TSC_OWNER_REC_SIZE bytes, layout in
+ * procmap.bpf.h) from c into ret and advances c past it. Returns 1, 0 when c
+ * holds less than a whole record (c untouched: wait for more bytes), or
+ * -EPROTO when the record is invalid (inode 0, pid outside 1..INT32_MAX, fd
+ * above INT32_MAX; c is advanced past it). comm is cut at the first NUL or
+ * newline and at 15 characters, as /proc/<pid>/comm is read by procmap. */
+TSC_MUST_CHECK int tsc_bpf_owner_parse(struct tsc_cur *c, struct tsc_procmap_entry *ret);
 
 #endif

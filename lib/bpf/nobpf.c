@@ -64,3 +64,9 @@ long tsc_bpf_iter_census(struct tsc_sockdiag *h, const struct tsc_sockdiag_query
 	(void)counts;
 	return -EOPNOTSUPP;
 }
+
+struct tsc_procmap *tsc_bpf_iter_procmap(void)
+{
+	errno = EOPNOTSUPP;
+	return NULL;
+}

@@ -393,12 +393,11 @@ static void pm_sort_group(struct tsc_proc_owner *o, size_t n)
 	}
 }
 
-static int pm_merge(struct tsc_procmap *m, struct pm_worker *ws, size_t nw)
+/* Allocates the table for total (socket, fd) pairs. */
+static int pm_table_alloc(struct tsc_procmap *m, size_t total)
 {
-	size_t total = 0, nslots = PM_MIN_SLOTS, start = 0;
+	size_t nslots = PM_MIN_SLOTS;
 
-	for (size_t i = 0; i < nw; i++)
-		total += ws[i].nrecs;
 	while (nslots < total * 2)
 		nslots *= 2;
 	m->slots = calloc(nslots, sizeof(*m->slots));
@@ -406,10 +405,16 @@ static int pm_merge(struct tsc_procmap *m, struct pm_worker *ws, size_t nw)
 	if (!m->slots || !m->owners)
 		return -ENOMEM;
 	m->mask = nslots - 1;
-	for (size_t i = 0; i < nw; i++)
-		for (size_t k = 0; k < ws[i].nrecs; k++)
-			pm_slot_get(m->slots, m->mask, ws[i].recs[k].inode)->count++;
-	for (size_t s = 0; s < nslots; s++) {
+	return 0;
+}
+
+/* After every inode was counted (pm_slot_get()->count++): turns the counts
+ * into start offsets in owners[] (prefix sums) and resets them for filling. */
+static void pm_table_starts(struct tsc_procmap *m)
+{
+	size_t start = 0;
+
+	for (size_t s = 0; s <= m->mask; s++) {
 		if (!m->slots[s].inode)
 			continue;
 		m->slots[s].start = (uint32_t)start;
@@ -417,22 +422,48 @@ static int pm_merge(struct tsc_procmap *m, struct pm_worker *ws, size_t nw)
 		m->slots[s].count = 0;
 		m->ninodes++;
 	}
+}
+
+/* The next free owner of inode's group (counted before). */
+static struct tsc_proc_owner *pm_table_place(struct tsc_procmap *m, uint64_t inode)
+{
+	struct pm_slot *s = pm_slot_get(m->slots, m->mask, inode);
+
+	m->nowners++;
+	return &m->owners[s->start + s->count++];
+}
+
+static void pm_table_sort(struct tsc_procmap *m)
+{
+	for (size_t s = 0; s <= m->mask; s++)
+		if (m->slots[s].count > 1)
+			pm_sort_group(&m->owners[m->slots[s].start], m->slots[s].count);
+}
+
+static int pm_merge(struct tsc_procmap *m, struct pm_worker *ws, size_t nw)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < nw; i++)
+		total += ws[i].nrecs;
+	if (pm_table_alloc(m, total) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < nw; i++)
+		for (size_t k = 0; k < ws[i].nrecs; k++)
+			pm_slot_get(m->slots, m->mask, ws[i].recs[k].inode)->count++;
+	pm_table_starts(m);
 	for (size_t i = 0; i < nw; i++) {
 		for (size_t k = 0; k < ws[i].nrecs; k++) {
 			const struct pm_rec *r = &ws[i].recs[k];
 			const struct pm_proc *p = &ws[i].procs[r->proc];
-			struct pm_slot *s = pm_slot_get(m->slots, m->mask, r->inode);
-			struct tsc_proc_owner *o = &m->owners[s->start + s->count++];
+			struct tsc_proc_owner *o = pm_table_place(m, r->inode);
 
 			o->pid = p->pid;
 			o->fd = r->fd;
 			memcpy(o->comm, p->comm, sizeof(o->comm));
 		}
 	}
-	for (size_t s = 0; s < nslots; s++)
-		if (m->slots[s].count > 1)
-			pm_sort_group(&m->owners[m->slots[s].start], m->slots[s].count);
-	m->nowners = total;
+	pm_table_sort(m);
 	return 0;
 }
 
@@ -548,6 +579,57 @@ out:
 		errno = -r;
 		return NULL;
 	}
+	return m;
+}
+
+struct tsc_procmap *tsc_procmap_new_from_owners(const struct tsc_procmap_entry *e, size_t n,
+						size_t dropped)
+{
+	struct tsc_procmap *m = calloc(1, sizeof(*m));
+	size_t total = 0;
+	int32_t last_pid = -1;
+
+	if (!m)
+		return NULL;
+	m->dropped = dropped;
+	for (size_t i = 0; i < n; i++) {
+		if (!e[i].inode)
+			continue;
+		if (total >= TSC_PROCMAP_MAX_OWNERS) {
+			m->dropped++;
+			continue;
+		}
+		total++;
+	}
+	if (pm_table_alloc(m, total) < 0) {
+		tsc_procmap_free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* the same first `total` entries with a non-zero inode, in both passes */
+	for (size_t i = 0, k = 0; i < n && k < total; i++) {
+		if (!e[i].inode)
+			continue;
+		pm_slot_get(m->slots, m->mask, e[i].inode)->count++;
+		k++;
+	}
+	pm_table_starts(m);
+	for (size_t i = 0, k = 0; i < n && k < total; i++) {
+		struct tsc_proc_owner *o;
+
+		if (!e[i].inode)
+			continue;
+		o = pm_table_place(m, e[i].inode);
+		*o = e[i].owner;
+		o->comm[sizeof(o->comm) - 1] = '\0';
+		k++;
+		/* producers list a process's fds together (one fd table at a
+		 * time), so counting pid changes counts processes */
+		if (o->pid != last_pid)
+			m->nprocs++;
+		last_pid = o->pid;
+	}
+	pm_table_sort(m);
 	return m;
 }
 

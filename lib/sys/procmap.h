@@ -72,4 +72,23 @@ size_t tsc_procmap_dropped(const struct tsc_procmap *m);
  * types, garbage, overflow). */
 TSC_MUST_CHECK int tsc_procmap_parse_link(const char *s, size_t len, uint64_t *ret);
 
+/* One (socket, owner) pair, as another producer of the map finds it (the
+ * BPF task_file iterator, bpf/iter.h). */
+struct tsc_procmap_entry {
+	uint64_t inode;
+	struct tsc_proc_owner owner;
+};
+
+/* Builds a map from n pairs (borrowed; copied): lookups behave exactly as
+ * for a /proc scan -- owners of an inode sorted by (pid, fd), comm
+ * NUL-terminated at 15 characters (the producer truncates it as /proc/<pid>/comm
+ * reads). Entries with inode 0 are ignored; beyond TSC_PROCMAP_MAX_OWNERS the
+ * rest are dropped and counted, added to the dropped the producer already
+ * counted (tsc_procmap_dropped()). tsc_procmap_nprocs() is the number of
+ * pid changes along e (= processes owning a socket when each process's
+ * entries are contiguous); tsc_procmap_denied() is 0. NULL with errno
+ * ENOMEM on failure. */
+struct tsc_procmap *tsc_procmap_new_from_owners(const struct tsc_procmap_entry *e, size_t n,
+						size_t dropped);
+
 #endif
