@@ -14,21 +14,26 @@
 # A fourth mode, `trace --summary`, aggregates without printing per event.
 # The tracer's own CPU time (utime+stime from /proc) is reported per mode.
 #
-# usage: bench/trace-overhead.sh BUILD_DIR [-s SECONDS_PER_RUN] [-r ROUNDS]
+# With -b OTHER_TCPSCOPE, the three traced modes are also run with another
+# binary (e.g. a copy of the previous build), interleaved in the same rounds,
+# for a before/after comparison under the same machine load.
+#
+# usage: bench/trace-overhead.sh BUILD_DIR [-s SECONDS_PER_RUN] [-r ROUNDS] [-b OTHER_TCPSCOPE]
 set -euo pipefail
 
 usage() {
-	echo "usage: bench/trace-overhead.sh BUILD_DIR [-s SECONDS_PER_RUN] [-r ROUNDS]" >&2
+	echo "usage: bench/trace-overhead.sh BUILD_DIR [-s SECONDS_PER_RUN] [-r ROUNDS] [-b OTHER_TCPSCOPE]" >&2
 	exit 2
 }
 [ $# -ge 1 ] || usage
 BUILD=$(cd "$1" && pwd) || usage
 shift
-SECS=4 ROUNDS=5
-while getopts "s:r:" opt; do
+SECS=4 ROUNDS=5 OTHER=
+while getopts "s:r:b:" opt; do
 	case $opt in
 	s) SECS=$OPTARG ;;
 	r) ROUNDS=$OPTARG ;;
+	b) OTHER=$(realpath "$OPTARG") && [ -x "$OTHER" ] || usage ;;
 	*) usage ;;
 	esac
 done
@@ -78,11 +83,11 @@ run_loop() { # prints conn/s
 	ip netns exec "$NS" "$BIN/connloop" "$SECS" 9700 | awk '{print $3}'
 }
 
-start_tracer() { # mode: kernel | rfc | summary
-	local args=(--json)
-	[ "$1" = kernel ] && args+=(--kernel)
-	[ "$1" = summary ] && args+=(--summary)
-	"$TCPSCOPE" trace "${args[@]}" --netns "$NS" >/dev/null 2>"$TMP/tracer.err" &
+start_tracer() { # mode: kernel | rfc | summary, with -old: the other binary
+	local args=(--json) bin=$TCPSCOPE
+	case $1 in *-old) bin=$OTHER ;; esac
+	case $1 in kernel*) args+=(--kernel) ;; summary*) args+=(--summary) ;; esac
+	"$bin" trace "${args[@]}" --netns "$NS" >/dev/null 2>"$TMP/tracer.err" &
 	TRACER=$!
 	for _ in $(seq 100); do
 		grep -q '^tracing' "$TMP/tracer.err" && return 0
@@ -98,8 +103,10 @@ start_tracer() { # mode: kernel | rfc | summary
 # kernel-side counters through a final summary run instead: the tracer prints
 # drops on exit, and the event count comes from a --summary run below)
 declare -A RATES CPU
+MODES="none kernel rfc summary"
+[ -z "$OTHER" ] || MODES="none kernel-old kernel rfc-old rfc summary-old summary"
 for r in $(seq "$ROUNDS"); do
-	for mode in none kernel rfc summary; do
+	for mode in $MODES; do
 		if [ "$mode" != none ]; then start_tracer "$mode"; fi
 		rate=$(run_loop)
 		if [ "$mode" != none ]; then
@@ -124,20 +131,26 @@ for _ in $(seq 100); do grep -q '^tracing' "$TMP/summary.err" && break; sleep 0.
 sumrate=$(run_loop)
 stop_tracer
 
-python3 - "$SECS" "$ROUNDS" "$sumrate" "$TMP/summary.json" "$TMP/drops" \
-	"${RATES[none]}" "${RATES[kernel]}" "${RATES[rfc]}" "${RATES[summary]}" \
-	"${CPU[kernel]}" "${CPU[rfc]}" "${CPU[summary]}" <<'PY'
+for mode in $MODES; do
+	echo "$mode|${RATES[$mode]}|${CPU[$mode]:-}"
+done >"$TMP/rates"
+
+python3 - "$SECS" "$ROUNDS" "$sumrate" "$TMP/summary.json" "$TMP/drops" "$TMP/rates" \
+	"${OTHER:-none}" <<'PY'
 import json, os, statistics, sys
-secs, rounds, sumrate, sumpath, droppath = sys.argv[1:6]
-none, kern, rfc, summ = ([float(x) for x in a.split()] for a in sys.argv[6:10])
-cpu = {k: [float(x) for x in a.split()] for k, a in zip(("kernel", "rfc", "summary"), sys.argv[10:13])}
+secs, rounds, sumrate, sumpath, droppath, ratepath, other = sys.argv[1:8]
+rates, cpu = {}, {}
+for line in open(ratepath):
+    mode, r, c = line.rstrip("\n").split("|")
+    rates[mode] = [float(x) for x in r.split()]
+    cpu[mode] = [float(x) for x in c.split()]
 s = json.load(open(sumpath))
 drops = {}
 if os.path.exists(droppath):
     for line in open(droppath):
         m, n = line.split()
         drops[m] = drops.get(m, 0) + int(n)
-base = statistics.median(none)
+base = statistics.median(rates["none"])
 def row(name, xs, key):
     med = statistics.median(xs)
     slow = (base - med) / base * 100 if key else 0.0
@@ -147,10 +160,13 @@ def row(name, xs, key):
         drops.get(key, 0) if key else 0)
 print("| mode | conn/s (median) | runs | vs. no trace | tracer CPU | events dropped |")
 print("|---|---:|---|---:|---:|---:|")
-print(row("no trace", none, None))
-print(row("`trace --json --kernel >/dev/null`", kern, "kernel"))
-print(row("`trace --json >/dev/null` (RFC view)", rfc, "rfc"))
-print(row("`trace --summary` (no per-event output)", summ, "summary"))
+print(row("no trace", rates["none"], None))
+for key, name in (("kernel", "`trace --json --kernel >/dev/null`"),
+                  ("rfc", "`trace --json >/dev/null` (RFC view)"),
+                  ("summary", "`trace --summary` (no per-event output)")):
+    if key + "-old" in rates:
+        print(row(name + " (" + other + ")", rates[key + "-old"], key + "-old"))
+    print(row(name, rates[key], key))
 conns = float(sumrate) * float(secs)
 print()
 print("%s rounds of %s s each, modes interleaved. Summary run: %.0f conn/s, %d events "

@@ -68,7 +68,7 @@ static const char usage_str[] =
 	"    --summary        on exit: log2 histograms of time per state, transition counts,\n"
 	"                     slowest connections\n"
 	"    --interval S     with --summary: print (and reset) every S seconds\n"
-	"    --ringbuf KIB    ring buffer size, a power of two (default 256)\n";
+	"    --ringbuf KIB    ring buffer size, a power of two (default 1024)\n";
 
 enum {
 	OPT_PID = 256,
@@ -297,37 +297,118 @@ static void print_event_json_slow(struct trace_run *tr, const struct tsc_trace_e
 	tsc_json_newline(&j);
 }
 
-/* One NDJSON line, formatted in one go: at 100,000+ events per second the
- * generic JSON writer (and printf of doubles) was the tracer's main cost. */
+/* Appenders for the NDJSON fast path: each writes at p and returns the end. */
+static char *put_lit(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+	return p + tsc_fmt_u64(p, v);
+}
+
+/* v as exactly six digits (the fraction of a decimal) */
+static char *put_frac6(char *p, uint64_t v)
+{
+	for (int i = 5; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + 6;
+}
+
+static char *put_hex(char *p, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* An address without port (inet_ntop's output; IPv4 by hand) */
+static char *put_ip(char *p, int family, const uint8_t *a)
+{
+	if (family == AF_INET6) {
+		char ip[INET6_ADDRSTRLEN] = "?";
+
+		inet_ntop(AF_INET6, a, ip, sizeof(ip));
+		return put_lit(p, ip);
+	}
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = put_u64(p, a[i]);
+	}
+	return p;
+}
+
+/* One NDJSON line, formatted by hand: at 100,000+ events per second the
+ * generic JSON writer, then snprintf (60 % of the reader's profile with
+ * its %s and %llu parsing), were the tracer's main cost, and the tracer's
+ * CPU is taken from the traced applications on a small machine. The same
+ * keys and values as print_event_json_slow(), which takes the other comms
+ * (tests/e2e/t4000-trace-bpf.sh drives one of each). */
 static void print_event_json(struct trace_run *tr, const struct tsc_trace_event *ev)
 {
 	int64_t real = (int64_t)ev->ts_ns + tr->real_minus_mono_ns;
-	char la[INET6_ADDRSTRLEN], pa[INET6_ADDRSTRLEN], ms[48], line[640];
-	int n;
+	char line[640], *p = line;
 
-	if (!comm_plain(ev->comm)) {
+	if (!comm_plain(ev->comm) || real < 0) {
 		print_event_json_slow(tr, ev);
 		return;
 	}
-	fmt_addr(la, sizeof(la), ev->family, ev->saddr, ev->sport, false);
-	fmt_addr(pa, sizeof(pa), ev->family, ev->daddr, ev->dport, false);
-	if (ev->has_span && ev->old != TSC_TCP_CLOSE)
-		snprintf(ms, sizeof(ms), "%llu.%06llu", (unsigned long long)(ev->span_ns / 1000000),
-			 (unsigned long long)(ev->span_ns % 1000000));
-	else
-		snprintf(ms, sizeof(ms), "null");
-	n = snprintf(line, sizeof(line),
-		     "{\"ts\":%lld.%06lld,\"ts_mono_ns\":%llu,\"pid\":%u,\"comm\":\"%s\","
-		     "\"netns\":%u,\"family\":%d,\"local_addr\":\"%s\",\"local_port\":%u,"
-		     "\"peer_addr\":\"%s\",\"peer_port\":%u,\"old\":\"%s\",\"new\":\"%s\","
-		     "\"ms_in_old\":%s,\"method\":\"%s\",\"conn\":\"%llx\"}\n",
-		     (long long)(real / 1000000000), (long long)(real % 1000000000 / 1000),
-		     (unsigned long long)ev->ts_ns, ev->pid, ev->comm, ev->netns,
-		     ev->family == AF_INET6 ? 6 : 4, la, ev->sport, pa, ev->dport,
-		     tsc_tcp_state_rfc(ev->old), tsc_tcp_state_rfc(ev->new), ms,
-		     tsc_trace_method_name(ev->method), (unsigned long long)ev->conn);
-	if (n > 0 && (size_t)n < sizeof(line))
-		tsc_buf_put(&tr->out, line, (size_t)n);
+	/* at most ~190 bytes of keys, 27 + 20 + 10 + 16 + 10 + 1 + 2 * 45 +
+	 * 2 * 5 + 2 * 12 + 27 + 10 + 16 of values: well within line */
+	p = put_lit(p, "{\"ts\":");
+	p = put_u64(p, (uint64_t)real / 1000000000);
+	*p++ = '.';
+	p = put_frac6(p, (uint64_t)real % 1000000000 / 1000);
+	p = put_lit(p, ",\"ts_mono_ns\":");
+	p = put_u64(p, ev->ts_ns);
+	p = put_lit(p, ",\"pid\":");
+	p = put_u64(p, ev->pid);
+	p = put_lit(p, ",\"comm\":\"");
+	p = put_lit(p, ev->comm);
+	p = put_lit(p, "\",\"netns\":");
+	p = put_u64(p, ev->netns);
+	p = put_lit(p, ev->family == AF_INET6 ? ",\"family\":6,\"local_addr\":\""
+					      : ",\"family\":4,\"local_addr\":\"");
+	p = put_ip(p, ev->family, ev->saddr);
+	p = put_lit(p, "\",\"local_port\":");
+	p = put_u64(p, ev->sport);
+	p = put_lit(p, ",\"peer_addr\":\"");
+	p = put_ip(p, ev->family, ev->daddr);
+	p = put_lit(p, "\",\"peer_port\":");
+	p = put_u64(p, ev->dport);
+	p = put_lit(p, ",\"old\":\"");
+	p = put_lit(p, tsc_tcp_state_rfc(ev->old));
+	p = put_lit(p, "\",\"new\":\"");
+	p = put_lit(p, tsc_tcp_state_rfc(ev->new));
+	p = put_lit(p, "\",\"ms_in_old\":");
+	if (ev->has_span && ev->old != TSC_TCP_CLOSE) {
+		p = put_u64(p, ev->span_ns / 1000000);
+		*p++ = '.';
+		p = put_frac6(p, ev->span_ns % 1000000);
+	} else {
+		p = put_lit(p, "null");
+	}
+	p = put_lit(p, ",\"method\":\"");
+	p = put_lit(p, tsc_trace_method_name(ev->method));
+	p = put_lit(p, "\",\"conn\":\"");
+	p = put_hex(p, ev->conn);
+	p = put_lit(p, "\"}\n");
+	tsc_buf_put(&tr->out, line, (size_t)(p - line));
 }
 
 static void print_life(struct trace_run *tr, const struct tsc_trace_life *l)
@@ -638,28 +719,40 @@ static void print_header(struct trace_run *tr)
 /* The timewait watcher's pace: an endpoint in FIN-WAIT-2 waits for the
  * peer's FIN (a short wait worth 10 ms precision: fast polls ask only for
  * FIN-WAIT-2 sockets); full polls settle everything (TIME-WAIT lasts 60 s)
- * every 200 ms, less often when many sockets are followed (10 us each), so
- * the dumps stay cheap under connection churn. */
+ * every 200 ms, or, when a full poll is costly (tens of thousands of
+ * timewait sockets under connection churn), every 50 times the CPU time the
+ * last one took (at most 50 us per followed socket), so the dumps stay
+ * under 2 % of a CPU: on
+ * a small machine that CPU is taken from the traced applications. The end
+ * of TIME-WAIT by its timer is then stamped up to that interval late; its
+ * end by reuse is seen at once (tsc_tw_watch_reused). */
 static int poll_tw(struct trace_run *tr, int64_t now, int64_t *next_fast, int64_t *next_full)
 {
 	bool fw2 = false, full;
+	int64_t cpu0, iv;
 	unsigned n;
+	int r;
 
-	if (!tr->tw || !(n = tsc_tw_watch_pending(tr->tw, &fw2)))
+	if (!tr->tw || !(n = tsc_tw_watch_pending(tr->tw, NULL)))
 		return 0;
 	/* the kernel reports FIN-WAIT-2 -> TIME-WAIT itself (twack) */
-	if (tr->features & TSC_TRACE_FEAT_SYNACK)
-		fw2 = false;
+	if (!(tr->features & TSC_TRACE_FEAT_SYNACK))
+		(void)tsc_tw_watch_pending(tr->tw, &fw2);
 	full = now >= *next_full;
 	if (!full && (!fw2 || now < *next_fast))
 		return 0;
 	*next_fast = now + 10 * 1000000ll;
-	if (full) {
-		int64_t iv = (int64_t)n * 10000;
-
-		*next_full = now + (iv > 200 * 1000000ll ? iv : 200 * 1000000ll);
-	}
-	return tsc_tw_watch_poll(tr->tw, (uint64_t)now, full, on_event, tr);
+	if (!full)
+		return tsc_tw_watch_poll(tr->tw, (uint64_t)now, false, on_event, tr);
+	cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	r = tsc_tw_watch_poll(tr->tw, (uint64_t)now, true, on_event, tr);
+	iv = 50 * (clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0);
+	/* but not later than 50 us per followed socket: with few sockets the
+	 * cost is mostly finding a namespace (deleted ones in all of /proc) */
+	if (iv > (int64_t)n * 50000)
+		iv = (int64_t)n * 50000;
+	*next_full = now + (iv > 200 * 1000000ll ? iv : 200 * 1000000ll);
+	return r;
 }
 
 static int run_loop(struct trace_run *tr, struct tsc_trace *t)
@@ -668,15 +761,19 @@ static int run_loop(struct trace_run *tr, struct tsc_trace *t)
 	int64_t start = clock_ns(CLOCK_MONOTONIC),
 		next_iv = start + (int64_t)o->interval_ms * 1000000;
 	int64_t next_fast = 0, next_full = 0;
-	int r = 0;
+	uint64_t ring = (uint64_t)(o->ringbuf_kib ? o->ringbuf_kib : TSC_TRACE_RINGBUF_KIB) * 1024;
+	int r = 0, pace = 100;
 
 	while (!tsc_interrupted && (!o->count || tr->shown < o->count)) {
 		int64_t now = clock_ns(CLOCK_MONOTONIC);
 		bool fw2 = false;
-		int timeout = tr->tw && tsc_tw_watch_pending(tr->tw, &fw2) && fw2 &&
-					      !(tr->features & TSC_TRACE_FEAT_SYNACK)
-				      ? 10
-				      : 100;
+		int timeout = pace;
+
+		/* fast polls for FIN-WAIT-2 sockets, unless the kernel reports
+		 * their change itself (twack) */
+		if (tr->tw && !(tr->features & TSC_TRACE_FEAT_SYNACK) &&
+		    tsc_tw_watch_pending(tr->tw, &fw2) && fw2)
+			timeout = 10;
 
 		if (o->duration_ms && now - start >= (int64_t)o->duration_ms * 1000000)
 			break;
@@ -690,6 +787,15 @@ static int run_loop(struct trace_run *tr, struct tsc_trace *t)
 			r = 0;
 			continue;
 		}
+		/* The reader's own pace: the kernel side wakes it only when a
+		 * quarter of the ring buffer is pending (a wake-up costs the
+		 * traced CPU an inter-processor interrupt), so under load it
+		 * wakes itself up often enough to find about 1/16 of the buffer
+		 * waiting, and at most every 100 ms when the trace is quiet. */
+		if (r >= 0 && (uint64_t)r * TSC_TRACE_RECORD_BYTES > ring / 16)
+			pace = pace / 2 > 5 ? pace / 2 : 5;
+		else if (r >= 0 && (uint64_t)r * TSC_TRACE_RECORD_BYTES < ring / 64)
+			pace = pace * 2 < 100 ? pace * 2 : 100;
 		if (r >= 0)
 			r = poll_tw(tr, clock_ns(CLOCK_MONOTONIC), &next_fast, &next_full);
 		if (r < 0)
@@ -756,8 +862,9 @@ int cmd_trace(int argc, char **argv, struct tsc_ctx *ctx)
 	to.netns = o.netns_ino;
 	to.port = o.port;
 	to.no_fentry = o.no_fentry;
+	to.kernel_only = o.kernel_view;
 	to.ringbuf_kib = o.ringbuf_kib;
-	to.wakeup_batch = true; /* run_loop polls every 100 ms at most */
+	to.wakeup_batch = true; /* run_loop polls every 5..100 ms */
 	to.log = ctx->verbose ? trace_log : NULL;
 	tsc_stdout_buf(&tr.out);
 	t = tsc_trace_new(&to, on_event, &tr);
@@ -773,7 +880,8 @@ int cmd_trace(int argc, char **argv, struct tsc_ctx *ctx)
 			tsc_warning("cannot follow timewait sockets: %s", strerror(errno));
 	}
 	fprintf(stderr, "tracing TCP state changes (%s)... Ctrl-C to stop\n",
-		tsc_trace_features(t) & TSC_TRACE_FEAT_FENTRY ? "tracepoint + fentry"
+		o.kernel_view					? "tracepoint only: --kernel"
+		: tsc_trace_features(t) & TSC_TRACE_FEAT_FENTRY ? "tracepoint + fentry"
 		: tsc_trace_features(t) & TSC_TRACE_FEAT_SYNACK
 			? "tracepoint, timewait inferred via sock_diag, request sockets by their SYN-ACKs"
 			: "tracepoint, timewait inferred via sock_diag");

@@ -13,6 +13,10 @@
 #include "core/cursor.h"
 
 _Static_assert(sizeof(struct tsc_bpf_event) == TSC_BPF_EVENT_SIZE, "event ABI changed");
+/* the reader's pace (cli/cmd-trace.c) counts records of this size: the
+ * event plus the ring buffer's 8-byte header, 8-aligned */
+_Static_assert(TSC_TRACE_RECORD_BYTES == (TSC_BPF_EVENT_SIZE + 8 + 7) / 8 * 8,
+	       "ring buffer record size");
 
 static bool read_u64s(struct tsc_cur *c, struct tsc_trace_event *e)
 {

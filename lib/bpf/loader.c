@@ -54,6 +54,7 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	struct tcpstates_bpf *s;
 	bool fentry = feat & TSC_TRACE_FEAT_FENTRY, btf = feat & TSC_TRACE_FEAT_TP_BTF;
 	bool synack = feat & TSC_TRACE_FEAT_SYNACK;
+	uint32_t rb_kib = o->ringbuf_kib ? o->ringbuf_kib : TSC_TRACE_RINGBUF_KIB;
 	struct bpf_program *fprogs[5];
 	struct bpf_link **flinks[5];
 	int r;
@@ -69,10 +70,10 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	s->rodata->filter_netns = o->netns;
 	s->rodata->filter_port = o->port;
 	s->rodata->have_fentry = fentry;
+	s->rodata->kernel_only = o->kernel_only;
 	if (o->wakeup_batch)
-		s->rodata->wakeup_bytes = (o->ringbuf_kib ? o->ringbuf_kib : 256) * 1024 / 8;
-	r = bpf_map__set_max_entries(s->maps.events,
-				     (o->ringbuf_kib ? o->ringbuf_kib : 256) * 1024);
+		s->rodata->wakeup_bytes = rb_kib * 1024 / 4;
+	r = bpf_map__set_max_entries(s->maps.events, rb_kib * 1024);
 	if (r < 0)
 		goto out;
 	bpf_program__set_autoload(s->progs.tsc_set_state_btf, btf);
@@ -150,7 +151,9 @@ struct tsc_trace *tsc_trace_new(const struct tsc_trace_opts *opts, tsc_trace_eve
 	t->fn = fn;
 	t->arg = arg;
 	for (size_t i = 0; i < TSC_ARRAY_SIZE(plans); i++) {
-		if (o.no_fentry && (plans[i] & TSC_TRACE_FEAT_FENTRY))
+		if ((o.no_fentry || o.kernel_only) && (plans[i] & TSC_TRACE_FEAT_FENTRY))
+			continue;
+		if (o.kernel_only && (plans[i] & TSC_TRACE_FEAT_SYNACK))
 			continue;
 		r = try_load(t, &o, plans[i]);
 		if (r == 0)

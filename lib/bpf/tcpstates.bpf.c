@@ -34,6 +34,9 @@
 const volatile __u32 filter_netns = 0; /* 0: every namespace */
 const volatile __u16 filter_port = 0;  /* 0: every port; else local or remote */
 const volatile __u8 have_fentry = 0;   /* the fentry programs are attached */
+/* Only the tracepoint's own events (trace --kernel): nothing RFC-only is
+ * written, and nothing is remembered for it. */
+const volatile __u8 kernel_only = 0;
 /* Wake the reader only once this much is pending (0: every event). The
  * reader polls with a timeout anyway, so a quiet trace is late by at most
  * that timeout, and a busy one costs one wake-up per batch instead of one
@@ -136,7 +139,9 @@ static __always_inline void count(__u32 slot)
 
 /* Addresses, ports and namespace of any socket flavour: full, timewait and
  * request sockets all begin with struct sock_common. sport is the bound port
- * (skc_num); callers with a better source overwrite it. */
+ * (skc_num); callers with a better source overwrite it. This one goes through
+ * bpf_probe_read_kernel (a helper call per field): for pointers the verifier
+ * does not know (classic tracepoint, fentry arguments of other types). */
 static __always_inline void fill_addrs(struct tsc_bpf_event *e, const struct sock_common *skc)
 {
 	e->family = BPF_CORE_READ(skc, skc_family);
@@ -149,6 +154,29 @@ static __always_inline void fill_addrs(struct tsc_bpf_event *e, const struct soc
 	} else {
 		bpf_core_read(e->saddr, 4, &skc->skc_rcv_saddr);
 		bpf_core_read(e->daddr, 4, &skc->skc_daddr);
+	}
+}
+
+/* The same with plain loads, for BTF-typed pointers (tp_btf arguments and
+ * what they point to): the verifier turns each into a guarded load, no
+ * helper call. About half the cost of the programs was these reads. */
+static __always_inline void fill_addrs_btf(struct tsc_bpf_event *e, const struct sock_common *skc)
+{
+	e->family = skc->skc_family;
+	e->sport = skc->skc_num;
+	e->dport = __builtin_bswap16(skc->skc_dport);
+	if (e->family == AF_INET6) {
+		const __u32 *s = skc->skc_v6_rcv_saddr.in6_u.u6_addr32;
+		const __u32 *d = skc->skc_v6_daddr.in6_u.u6_addr32;
+		__u32 a[8] = { s[0], s[1], s[2], s[3], d[0], d[1], d[2], d[3] };
+
+		__builtin_memcpy(e->saddr, a, 16);
+		__builtin_memcpy(e->daddr, a + 4, 16);
+	} else {
+		__u32 s4 = skc->skc_rcv_saddr, d4 = skc->skc_daddr;
+
+		__builtin_memcpy(e->saddr, &s4, 4);
+		__builtin_memcpy(e->daddr, &d4, 4);
 	}
 }
 
@@ -171,12 +199,16 @@ static __always_inline bool wanted(const struct tsc_bpf_event *e)
 	return true;
 }
 
+/* Bytes one record takes in the ring buffer (8-byte header, 8-aligned). */
+#define RB_REC_BYTES ((sizeof(struct tsc_bpf_event) + 8 + 7) / 8 * 8)
+
 /* Copies the template into the ring buffer; a full buffer is counted. */
 static __always_inline void emit(const struct tsc_bpf_event *t)
 {
 	struct tsc_bpf_event *e;
+	__u64 avail;
 
-	if (!wanted(t))
+	if (!wanted(t) || (kernel_only && (t->flags & TSC_BPF_F_RFC_ONLY)))
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -184,15 +216,24 @@ static __always_inline void emit(const struct tsc_bpf_event *t)
 		return;
 	}
 	__builtin_memcpy(e, t, sizeof(*e));
+	count(TSC_BPF_C_EVENTS);
 	/* the default (0) wakes only a reader that had caught up: after a
 	 * batch of NO_WAKEUP records it would sleep until its timeout */
-	if (!wakeup_bytes)
+	if (!wakeup_bytes) {
 		bpf_ringbuf_submit(e, 0);
-	else if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	else
+		return;
+	}
+	/* Wake the reader each time the pending data crosses a multiple of
+	 * wakeup_bytes, not on every record above it: a wake-up is an
+	 * irq_work, i.e. a self-IPI (a VM exit on a virtual machine), and a
+	 * reader that lags behind used to get one per event. A crossing
+	 * missed by a race between CPUs is caught by the next multiple or
+	 * by the reader's poll timeout. */
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	if (avail >= RB_REC_BYTES && avail / wakeup_bytes != (avail - RB_REC_BYTES) / wakeup_bytes)
 		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
-	count(TSC_BPF_C_EVENTS);
+	else
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void init_event(struct tsc_bpf_event *e, __u64 now)
@@ -207,16 +248,19 @@ static __always_inline void init_event(struct tsc_bpf_event *e, __u64 now)
  * kernel has handed the connection to a timewait socket (tcp_time_wait()).
  * CLOSING, or FIN_WAIT2 once the peer's FIN arrived (tcp_fin() sets
  * SOCK_DONE; sk_shutdown is useless here, close() sets it), is TIME-WAIT;
- * an orphan's FIN_WAIT2 before the peer's FIN stays FIN-WAIT-2. */
-static __always_inline __u8 infer_tw(const struct sock *sk, int old)
+ * an orphan's FIN_WAIT2 before the peer's FIN stays FIN-WAIT-2.
+ * btf: sk is a BTF-typed pointer (plain loads), else probe reads. */
+static __always_inline __u8 infer_tw(const struct sock *sk, int old, const bool btf)
 {
 	unsigned long flags;
+	int err;
 
 	if (old != TCP_FIN_WAIT2 && old != TCP_CLOSING)
 		return 0;
-	if (BPF_CORE_READ(sk, sk_err))
+	err = btf ? sk->sk_err : BPF_CORE_READ(sk, sk_err);
+	if (err)
 		return 0;
-	flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+	flags = btf ? sk->__sk_common.skc_flags : BPF_CORE_READ(sk, __sk_common.skc_flags);
 	if (old == TCP_CLOSING ||
 	    (flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))))
 		return TCP_TIME_WAIT;
@@ -234,6 +278,8 @@ static __always_inline void emit_tw_handoff(struct tsc_bpf_event *e, __u8 sub)
 	e->flags &= ~TSC_BPF_F_END;
 	e->tw_substate = sub;
 	emit(e);
+	if (kernel_only)
+		return;
 	if (sub == TCP_FIN_WAIT2 && e->oldstate == TCP_FIN_WAIT2) {
 		struct fw2_info fi = {};
 		struct req_key k = {};
@@ -259,19 +305,44 @@ static __always_inline void emit_tw_handoff(struct tsc_bpf_event *e, __u8 sub)
 	emit(e);
 }
 
-static __always_inline void on_set_state(struct sock *sk, int old, int new)
+/* One tracepoint hit. btf: sk is the tp_btf argument, read with plain
+ * loads; else (classic tracepoint) through bpf_probe_read_kernel. The
+ * constant is folded after inlining, so each program keeps one flavour. */
+static __always_inline void on_set_state(struct sock *sk, int old, int new, const bool btf)
 {
-	__u64 key = (__u64)(unsigned long)sk, now = bpf_ktime_get_ns();
+	__u64 key = (__u64)(unsigned long)sk, now;
 	struct tsc_bpf_event e;
-	struct sk_info *si, nsi = {};
+	struct tcp_sock *tp = NULL;
+	struct sk_info *si;
+	__u32 netns;
 	__u8 tw = 0;
 
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (btf) {
+		if (sk->sk_protocol != IPPROTO_TCP)
+			return;
+		tp = bpf_skc_to_tcp_sock(sk);
+		if (!tp)
+			return;
+		netns = sk->__sk_common.skc_net.net->ns.inum;
+	} else {
+		netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	}
+	/* a socket never changes namespace: nothing to remember for one that
+	 * is filtered out (a port filter cannot return early: an unbound
+	 * client's first event has local port 0) */
+	if (filter_netns && netns != filter_netns)
 		return;
+	now = bpf_ktime_get_ns();
 	init_event(&e, now);
-	fill_addrs(&e, &sk->__sk_common);
+	e.netns = netns;
 	/* like the tracepoint: inet_sport survives the unhash at close */
-	e.sport = __builtin_bswap16(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	if (btf) {
+		fill_addrs_btf(&e, &sk->__sk_common);
+		e.sport = __builtin_bswap16(tp->inet_conn.icsk_inet.inet_sport);
+	} else {
+		fill_addrs(&e, &sk->__sk_common);
+		e.sport = __builtin_bswap16(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	}
 	e.oldstate = old;
 	e.newstate = new;
 	e.method = TSC_BPF_M_TRACEPOINT;
@@ -306,15 +377,18 @@ static __always_inline void on_set_state(struct sock *sk, int old, int new)
 	}
 
 	if (new == TCP_CLOSE) {
-		struct tcp_sock *tp = (struct tcp_sock *)sk;
-
-		e.bytes_acked = BPF_CORE_READ(tp, bytes_acked);
-		e.bytes_received = BPF_CORE_READ(tp, bytes_received);
+		if (btf) {
+			e.bytes_acked = tp->bytes_acked;
+			e.bytes_received = tp->bytes_received;
+		} else {
+			e.bytes_acked = BPF_CORE_READ((struct tcp_sock *)sk, bytes_acked);
+			e.bytes_received = BPF_CORE_READ((struct tcp_sock *)sk, bytes_received);
+		}
 		e.flags |= TSC_BPF_F_BYTES | TSC_BPF_F_END;
 		if (si)
 			bpf_map_delete_elem(&socks, &key);
 		if (!have_fentry)
-			tw = infer_tw(sk, old);
+			tw = infer_tw(sk, old, btf);
 		if (tw) {
 			emit_tw_handoff(&e, tw);
 			return;
@@ -323,20 +397,28 @@ static __always_inline void on_set_state(struct sock *sk, int old, int new)
 		return;
 	}
 
-	nsi.ts = now;
-	nsi.birth = e.birth_ns;
-	nsi.conn = e.conn;
-	if (e.flags & TSC_BPF_F_SUPERSEDED)
-		nsi.ts = e.birth_ns; /* SYN-RECEIVED began at the SYN */
-	if (bpf_map_update_elem(&socks, &key, &nsi, BPF_ANY))
-		count(TSC_BPF_C_SK_FULL);
+	if (si) {
+		/* in place: an update would hash, lock and swap an element */
+		si->ts = now;
+		si->tw_substate = 0;
+	} else {
+		struct sk_info nsi = {};
+
+		nsi.ts = now;
+		nsi.birth = e.birth_ns;
+		nsi.conn = e.conn;
+		if (e.flags & TSC_BPF_F_SUPERSEDED)
+			nsi.ts = e.birth_ns; /* SYN-RECEIVED began at the SYN */
+		if (bpf_map_update_elem(&socks, &key, &nsi, BPF_ANY))
+			count(TSC_BPF_C_SK_FULL);
+	}
 	emit(&e);
 }
 
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tsc_set_state_btf, struct sock *sk, int oldstate, int newstate)
 {
-	on_set_state(sk, oldstate, newstate);
+	on_set_state(sk, oldstate, newstate, true);
 	return 0;
 }
 
@@ -348,7 +430,7 @@ int tsc_set_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 
 	if (BPF_CORE_READ(ctx, protocol) != IPPROTO_TCP)
 		return 0;
-	on_set_state(sk, BPF_CORE_READ(ctx, oldstate), BPF_CORE_READ(ctx, newstate));
+	on_set_state(sk, BPF_CORE_READ(ctx, oldstate), BPF_CORE_READ(ctx, newstate), false);
 	return 0;
 }
 
@@ -452,24 +534,29 @@ int BPF_PROG(tsc_tw_kill, struct inet_timewait_sock *tw)
 /* A request socket exists: the passive endpoint is SYN-RECEIVED since its
  * SYN arrived. Reported once per request socket (the map remembers it; a
  * SYN-ACK retransmission finds it there). */
-static __always_inline void note_request(struct request_sock *req, __u8 method)
+static __always_inline void note_request(const struct sock_common *skc, __u8 method)
 {
-	__u64 now = bpf_ktime_get_ns();
 	struct tsc_bpf_event e;
 	struct req_key k = {};
 	struct req_info ri = {}, *old;
+	__u32 netns = skc->skc_net.net->ns.inum;
+	__u64 now;
 
+	if (filter_netns && netns != filter_netns)
+		return;
+	now = bpf_ktime_get_ns();
 	init_event(&e, now);
-	fill_addrs(&e, &req->__req_common);
+	e.netns = netns;
+	fill_addrs_btf(&e, skc);
 	fill_key(&k, &e);
 	old = bpf_map_lookup_elem(&reqs, &k);
-	if (old && old->req == (__u64)(unsigned long)req)
+	if (old && old->req == (__u64)(unsigned long)skc)
 		return;
 	e.oldstate = TCP_LISTEN;
 	e.newstate = TCP_SYN_RECV;
 	e.method = method;
 	e.flags = TSC_BPF_F_RFC_ONLY;
-	e.conn = (__u64)(unsigned long)req;
+	e.conn = (__u64)(unsigned long)skc;
 	e.birth_ns = now;
 	ri.ts = now;
 	ri.req = e.conn;
@@ -482,24 +569,32 @@ static __always_inline void note_request(struct request_sock *req, __u8 method)
 SEC("fentry/inet_csk_reqsk_queue_hash_add")
 int BPF_PROG(tsc_req_add, struct sock *sk, struct request_sock *req)
 {
-	note_request(req, TSC_BPF_M_FENTRY);
+	note_request(&req->__req_common, TSC_BPF_M_FENTRY);
 	return 0;
 }
 
 /* A timewait socket sends a segment (tcp_v4/v6_timewait_ack: skb->sk is the
  * timewait socket). If it is an orphan's FIN_WAIT2 timewait socket that has
  * reached TIME_WAIT, the peer's FIN just arrived: report it once. */
-static __always_inline void tw_acks(struct inet_timewait_sock *tw)
+static __always_inline void tw_acks(struct sock *sk)
 {
-	__u64 now = bpf_ktime_get_ns();
+	struct inet_timewait_sock *tw = (struct inet_timewait_sock *)sk;
+	__u32 netns = sk->__sk_common.skc_net.net->ns.inum;
 	struct tsc_bpf_event e;
 	struct req_key k = {};
 	struct fw2_info *fi;
+	__u64 now;
 
+	if (filter_netns && netns != filter_netns)
+		return;
+	/* the verifier types sk as struct sock: the timewait socket's own
+	 * field is read with a probe read */
 	if (BPF_CORE_READ(tw, tw_substate) != TCP_TIME_WAIT)
 		return;
+	now = bpf_ktime_get_ns();
 	init_event(&e, now);
-	fill_addrs(&e, &tw->__tw_common);
+	e.netns = netns;
+	fill_addrs_btf(&e, &sk->__sk_common);
 	fill_key(&k, &e);
 	fi = bpf_map_lookup_elem(&fw2s, &k);
 	if (!fi)
@@ -530,17 +625,16 @@ static __always_inline void tw_acks(struct inet_timewait_sock *tw)
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(tsc_synack_xmit, struct sk_buff *skb)
 {
-	struct sock *sk = BPF_CORE_READ(skb, sk);
-
+	struct sock *sk = skb->sk; /* plain loads: skb is BTF-typed */
 	__u8 st;
 
 	if (!sk)
 		return 0;
-	st = BPF_CORE_READ(sk, __sk_common.skc_state);
+	st = sk->__sk_common.skc_state;
 	if (st == TCP_NEW_SYN_RECV)
-		note_request((struct request_sock *)sk, TSC_BPF_M_SYNACK);
+		note_request(&sk->__sk_common, TSC_BPF_M_SYNACK);
 	else if (st == TCP_TIME_WAIT)
-		tw_acks((struct inet_timewait_sock *)sk);
+		tw_acks(sk);
 	return 0;
 }
 
@@ -549,7 +643,7 @@ int BPF_PROG(tsc_synack_xmit, struct sk_buff *skb)
 SEC("tp_btf/tcp_retransmit_synack")
 int BPF_PROG(tsc_synack_rexmit, const struct sock *sk, const struct request_sock *req)
 {
-	note_request((struct request_sock *)req, TSC_BPF_M_SYNACK);
+	note_request(&req->__req_common, TSC_BPF_M_SYNACK);
 	return 0;
 }
 

@@ -72,16 +72,28 @@ enum tsc_trace_feature {
 };
 
 struct tsc_trace_opts {
-	uint32_t netns;	      /* namespace inode to keep, 0 = all (filtered in kernel) */
-	uint16_t port;	      /* local or remote port to keep, 0 = all */
-	bool no_fentry;	      /* do not try fentry (forces the inferred method) */
-	uint32_t ringbuf_kib; /* ring buffer size, power of two >= 4; 0 = 256 KiB */
-	/* Wake the reader only when 1/8 of the ring buffer is pending: the
-	 * caller must then poll with a timeout (events are late by at most
-	 * that much, never lost for it). */
+	uint32_t netns; /* namespace inode to keep, 0 = all (filtered in kernel) */
+	uint16_t port;	/* local or remote port to keep, 0 = all */
+	bool no_fentry; /* do not try fentry (forces the inferred method) */
+	/* Only the tracepoint's own events (the kernel view): neither fentry
+	 * nor the SYN-ACK/timewait-ACK program (net_dev_queue, which runs for
+	 * every packet sent) is loaded, no RFC-only event is written. */
+	bool kernel_only;
+	uint32_t ringbuf_kib; /* ring buffer size, power of two >= 4; 0 = TSC_TRACE_RINGBUF_KIB */
+	/* Wake the reader only when the pending data crosses a multiple of a
+	 * quarter of the ring buffer: the caller must then poll with a timeout
+	 * short enough to drain the buffer before it fills (events are late
+	 * by at most that much, never lost for it). */
 	bool wakeup_batch;
 	tsc_trace_log_fn log; /* libbpf's messages; NULL = silent */
 };
+
+/* Default ring buffer size (KiB): ~8,000 records, i.e. 45 ms of events at
+ * 180,000 per second (15,000 connections per second) for a reader that
+ * falls behind. */
+#define TSC_TRACE_RINGBUF_KIB 1024
+/* Bytes one event takes in the ring buffer (record and header). */
+#define TSC_TRACE_RECORD_BYTES 128
 
 struct tsc_trace_counters {
 	uint64_t dropped; /* ring buffer full: events lost in the kernel */
@@ -211,8 +223,9 @@ int tsc_tw_watch_add_request(struct tsc_tw_watch *w, const struct tsc_trace_even
 /* The child of a followed request socket was created (the superseded
  * LISTEN -> SYN_RECV tracepoint event, same conn): stop following it. */
 void tsc_tw_watch_child(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
-/* Sockets followed; *ret_fin_wait2 tells whether one is still in FIN-WAIT-2
- * (not yet seen leaving it: fast polls are worth it). */
+/* Sockets followed, in O(1); *ret_fin_wait2 (unless NULL, then O(n))
+ * tells whether one is still in FIN-WAIT-2 (not yet seen leaving it: fast
+ * polls are worth it). */
 unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2);
 /* Sockets that could not be followed (table full, namespace not reachable). */
 uint64_t tsc_tw_watch_unwatched(const struct tsc_tw_watch *w);

@@ -258,8 +258,9 @@ unsigned tsc_tw_watch_pending(const struct tsc_tw_watch *w, bool *ret_fin_wait2)
 {
 	bool fw2 = false;
 
-	for (unsigned i = 0; i < w->n; i++)
-		fw2 = fw2 || (w->ents[i].sub == TSC_TCP_FIN_WAIT2 && !w->ents[i].left_ns);
+	/* O(n): only when asked (the count alone is O(1)) */
+	for (unsigned i = 0; ret_fin_wait2 && !fw2 && i < w->n; i++)
+		fw2 = w->ents[i].sub == TSC_TCP_FIN_WAIT2 && !w->ents[i].left_ns;
 	if (ret_fin_wait2)
 		*ret_fin_wait2 = fw2;
 	return w->n + w->nrq;
