@@ -72,7 +72,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-#define SAVE_DIR  "/var/lib/tcpscope"
+#define SAVE_DIR "/var/lib/tcpscope"
 
 struct opts {
 	bool emit, apply, force, json, verbose;

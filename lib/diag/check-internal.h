@@ -67,7 +67,7 @@ struct tsc_check_snap {
 	uint64_t tw_incoming;		      /* TIME_WAIT on a listening port */
 	uint64_t tw_outgoing;		      /* TIME_WAIT on another ephemeral port */
 	uint8_t listening[65536 / 8];	      /* bitmap of listening local ports */
-	uint64_t overflow;    /* sockets not attributed to a group: table full */
+	uint64_t overflow;		      /* sockets not attributed to a group: table full */
 	uint64_t orphans;     /* FIN_WAIT1/2, CLOSING, LAST_ACK without an owner inode */
 	uint64_t fw1_retrans; /* FIN_WAIT1 retransmitting (peer not ACKing the FIN) */
 	uint64_t idle;	      /* ESTABLISHED idle, no keepalive timer */

@@ -281,8 +281,7 @@ void tsc_check_counters_from(const struct tsc_counters *all, struct tsc_check_co
 						&ret->v[i]);
 }
 
-int tsc_check_counters_read(const char *dir, struct tsc_check_counters *ret,
-			    const char **ret_file)
+int tsc_check_counters_read(const char *dir, struct tsc_check_counters *ret, const char **ret_file)
 {
 	static const char *const files[] = { "snmp", "netstat" };
 	struct tsc_counters all;

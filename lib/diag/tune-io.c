@@ -4,10 +4,10 @@
  * writes, host-wide sysctls pinned before entering a namespace, and the
  * observation of one namespace, taken with check's snapshot and counter
  * reader (tsc_check_snap_collect, tsc_check_counters_read) and summed up
- * into struct tsc_tune_obs. Nothing here decides anything; tune.c does. Network sysctls and counters
- * are those of the calling thread's network namespace (sysctl net_ctl lookup
- * uses current->nsproxy->net_ns), except pinned descriptors, which keep the
- * namespace they were opened in.
+ * into struct tsc_tune_obs. Nothing here decides anything; tune.c does. Network sysctls and
+ * counters are those of the calling thread's network namespace (sysctl net_ctl lookup uses
+ * current->nsproxy->net_ns), except pinned descriptors, which keep the namespace they were opened
+ * in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -194,8 +194,7 @@ static int observe_sockets(struct tsc_tune_obs *obs, uint16_t eph_low, uint16_t 
 	return r < 0 ? (int)r : 0;
 }
 
-static void get_counter(const struct tsc_check_counters *c, enum tsc_check_counter i,
-			int64_t *ret)
+static void get_counter(const struct tsc_check_counters *c, enum tsc_check_counter i, int64_t *ret)
 {
 	*ret = c->have[i] ? c->v[i] : -1;
 }

@@ -6,8 +6,7 @@
 
 #include "output/wrap.h"
 
-void tsc_fmt_wrap(struct tsc_buf *b, const char *text, size_t col, const char *cont,
-		  size_t width)
+void tsc_fmt_wrap(struct tsc_buf *b, const char *text, size_t col, const char *cont, size_t width)
 {
 	size_t indent = strlen(cont);
 	const char *p = text;

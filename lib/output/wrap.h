@@ -17,7 +17,6 @@
  * indent). A word goes to a new line only when the current line holds more
  * than the indent, and is preceded by one space only then: with col equal
  * to the indent the first word follows directly. Runs of spaces collapse. */
-void tsc_fmt_wrap(struct tsc_buf *b, const char *text, size_t col, const char *cont,
-		  size_t width);
+void tsc_fmt_wrap(struct tsc_buf *b, const char *text, size_t col, const char *cont, size_t width);
 
 #endif

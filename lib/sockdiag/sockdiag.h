@@ -48,7 +48,7 @@ enum tsc_sock_timer {
 	TSC_TIMER_KEEPALIVE = 2,
 	TSC_TIMER_TIMEWAIT = 3,
 	TSC_TIMER_PROBE0 = 4, /* zero-window probe */
-	TSC_TIMER_DELACK = 5,  /* not reported by the kernel today */
+	TSC_TIMER_DELACK = 5, /* not reported by the kernel today */
 };
 
 /* One socket, decoded. Addresses in network byte order; IPv4 uses the first
@@ -59,7 +59,7 @@ struct tsc_sock {
 	uint8_t timer;	/* enum tsc_sock_timer */
 	uint8_t retrans;
 	uint8_t local[16], peer[16];
-	uint16_t lport, pport; /* host order */
+	uint16_t lport, pport;	 /* host order */
 	uint32_t rqueue, wqueue; /* LISTEN: accept queue length and backlog */
 	uint32_t expires_ms;
 	uint32_t uid;
@@ -78,9 +78,9 @@ enum tsc_sockdiag_ext {
 };
 
 struct tsc_sockdiag_query {
-	uint32_t states;  /* TSC_TCPF() bitmask; the kernel filters */
-	bool ipv4, ipv6;  /* families to dump */
-	unsigned ext;	  /* enum tsc_sockdiag_ext */
+	uint32_t states; /* TSC_TCPF() bitmask; the kernel filters */
+	bool ipv4, ipv6; /* families to dump */
+	unsigned ext;	 /* enum tsc_sockdiag_ext */
 };
 
 /* Returns 0 to continue, or a negative errno to stop the dump (passed back). */

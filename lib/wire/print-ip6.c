@@ -366,8 +366,7 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		switch (nh) {
 		case 0:
 			if (found_hbh) {
-				tsc__puts(b,
-					     "[The Hop-by-Hop Options header was already found]");
+				tsc__puts(b, "[The Hop-by-Hop Options header was already found]");
 				tsc__invalid(pr);
 				return;
 			}
