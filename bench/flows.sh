@@ -5,7 +5,8 @@
 # `tshark -r F -q -z conv,tcp` and `tcptrace -n F`, on the generated pcaps
 # of the capture benchmark (bench/gen-pcap.c: full payload and headers-only),
 # plus a SYN flood. Wall time from one hyperfine run per file (all tools side
-# by side), peak RSS from /usr/bin/time -f %M. A bare record walk
+# by side), and its user+system CPU time (steadier than wall time on a shared
+# machine), peak RSS from /usr/bin/time -f %M. A bare record walk
 # (bench/pcap-walk) is the floor. Files are generated into bench/out/.
 #
 # usage: bench/flows.sh BUILD_DIR [-s MB] [-r RUNS] [-n FLOOD_SYNS]
@@ -43,8 +44,8 @@ full=$OUT/flows-full-$MB.pcap hdr=$OUT/flows-headers-$MB.pcap flood=$OUT/flows-s
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 report=$OUT/flows-report.md
 {
-	echo "| file | tool | mean s | peak RSS MiB |"
-	echo "|---|---|---|---|"
+	echo "| file | tool | mean s | cpu s | peak RSS MiB |"
+	echo "|---|---|---|---|---|"
 } >"$report"
 for f in "$full" "$hdr"; do
 	cat "$f" >/dev/null
@@ -56,23 +57,23 @@ for f in "$full" "$hdr"; do
 	python3 - "$OUT/flows-hf.json" >"$OUT/flows-times.txt" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["command"], "%.3f" % r["mean"])
+    print(r["command"], "%.3f" % r["mean"], "%.3f" % (r["user"] + r["system"]))
 PY
-	while read -r name mean; do
+	while read -r name mean cpu; do
 		case $name in
 		walk) m=$(rss "$BIN/pcap-walk" "$f") ;;
 		tcpscope) m=$(rss "$T" flows -r "$f" --summary) ;;
 		tcptrace) m=$(rss tcptrace -n "$f") ;;
 		tshark) m=$(rss tshark -r "$f" -q -z conv,tcp) ;;
 		esac
-		echo "| $(basename "$f") | $name | $mean | $((m / 1024)) |" >>"$report"
+		echo "| $(basename "$f") | $name | $mean | $cpu | $((m / 1024)) |" >>"$report"
 	done <"$OUT/flows-times.txt"
 done
 for mf in 65536 262144; do
 	s=$(date +%s.%N)
 	m=$(rss "$T" flows -r "$flood" --summary --max-flows $mf)
 	e=$(python3 -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$s" "$(date +%s.%N)")
-	echo "| $(basename "$flood") | tcpscope --max-flows $mf | $e | $((m / 1024)) |" >>"$report"
+	echo "| $(basename "$flood") | tcpscope --max-flows $mf | $e | - | $((m / 1024)) |" >>"$report"
 done
 "$T" flows -r "$flood" --summary | grep -E "SYN FLOOD|evicted|tracked" >>"$report" || true
 cat "$report"

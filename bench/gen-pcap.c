@@ -168,8 +168,8 @@ static size_t tcp_opts(uint8_t *o, int kind, int v6, uint32_t tsval, uint32_t ts
 		       uint32_t r)
 {
 	if (kind == 's') {
-		static const uint8_t syn[] = { 2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0,
-					       0, 0, 0, 0, 1, 3, 3, 7 };
+		static const uint8_t syn[] = { 2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0,
+					       0, 0, 0, 0,    0, 0, 1, 3,  3, 7 };
 
 		memcpy(o, syn, sizeof(syn));
 		if (v6)
@@ -209,8 +209,8 @@ static int send_seg(struct gen *g, struct conn *c, int from_client, uint8_t flag
 	memcpy(f + 6, from_client ? c->cmac : c->smac, 6);
 	be16(f + 12, c->v6 ? 0x86dd : 0x0800);
 	th = ip + iplen;
-	olen = optkind ? tcp_opts(th + 20, optkind, c->v6, tsval, tsecr,
-				  c->hole_seq + c->hole_len, c->sack_right)
+	olen = optkind ? tcp_opts(th + 20, optkind, c->v6, tsval, tsecr, c->hole_seq + c->hole_len,
+				  c->sack_right)
 		       : 0;
 	if (optkind == 's' && !(flags & 0x10))
 		be32(th + 20 + 12, 0); /* a SYN has no TS echo */

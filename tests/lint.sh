@@ -13,5 +13,15 @@ printers='\b(printf|fprintf|puts|fputs|perror|exit|_exit|abort)[[:space:]]*\('
 if hits=$(grep -rnE "$printers" lib --include='*.c' | grep -vE 'lib/.*/fuzz-|lib/lab/'); then
 	echo "lib/ must not print or exit:"; echo "$hits"; fail=1
 fi
+# kernel style, enforced (STYLE 3.10): .clang-format at the top of the tree
+if command -v clang-format >/dev/null 2>&1; then
+	if ! out=$(git ls-files '*.c' '*.h' 2>/dev/null | xargs -r clang-format --dry-run -Werror 2>&1); then
+		echo "not clang-formatted (run 'make format'):"
+		echo "$out" | grep -E '^[^ ].*error:' | cut -d: -f1 | sort -u
+		fail=1
+	fi
+else
+	echo "note: clang-format not installed, format not checked (make deps installs it)"
+fi
 [ $fail -eq 0 ] && echo "lint ok"
 exit $fail

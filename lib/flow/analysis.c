@@ -146,6 +146,8 @@ static unsigned ack_notes(struct tsc_flow *f, int side, const struct tsc_flow_se
 
 static void count(struct tsc_flow_dirstats *st, unsigned n)
 {
+	if (!n)
+		return; /* the common case: a plain segment */
 	st->retrans += !!(n & TSC_FLOW_N_RETRANS);
 	st->fast_retrans += !!(n & TSC_FLOW_N_FAST_RETRANS);
 	st->spurious_retrans += !!(n & TSC_FLOW_N_SPURIOUS);

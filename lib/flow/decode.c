@@ -19,7 +19,8 @@ static int tcp_fill(struct tsc_cur seg, uint32_t declared, struct tsc_flow_seg *
 
 	if (seg.len > declared)
 		seg.len = declared;
-	d = tsc_wire_tcp_decode(seg, declared, &t);
+	/* no option array to clear: options are walked on SYNs only */
+	d = tsc_wire_tcp_decode_fixed(seg, &t);
 	if (d == TSC_DECODE_TRUNC)
 		return DEC_TRUNC;
 	if (d == TSC_DECODE_BAD || t.hlen > declared)

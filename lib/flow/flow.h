@@ -123,7 +123,7 @@ struct tsc_flow {
 	uint8_t hist_len;
 	uint8_t have_maxend[2];
 	uint32_t data_maxend[2];
-	uint32_t hist_rep[2][2]; /* t, w per direction */
+	uint32_t hist_rep[2][2];	  /* t, w per direction */
 	uint32_t anomalies, anomaly_bits; /* enum tsc_flow_anomaly */
 	struct tsc_flow_dirproto pr[2];
 	/* handshake RTTs (0: not measured) */
@@ -253,8 +253,8 @@ TSC_MUST_CHECK int tsc_flow_table_frame(struct tsc_flow_table *t, uint32_t linkt
 					int64_t ts_ns, const uint8_t *data, uint32_t caplen,
 					uint32_t wirelen, struct tsc_flow_verdict *ret_v);
 
-/* Feeds one decoded segment. Returns 1 or -ENOMEM (no slot could be found;
- * counted). */
+/* Feeds one decoded segment. Returns 1 or -ENOMEM (no slot could be
+ * found). */
 TSC_MUST_CHECK int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *s,
 					  struct tsc_flow_verdict *ret_v);
 

@@ -2,18 +2,20 @@
 /*
  * The bounded flow table: one preallocated array of connection records
  * (calloc'd, so untouched slots cost no memory), a chained hash on the
- * bidirectional 5-tuple, and one LRU list per state class with conntrack's
- * idle timeouts. When full, the oldest idle connection of the least valuable
- * class is evicted (finished ones first, then half-open: a SYN flood evicts
- * itself, not the established connections) and counted. A SYN with a new ISN
- * on a known 4-tuple ends the old instance (recycled TIME-WAIT).
+ * bidirectional 5-tuple (keyed per table; chains and LRU links live in a
+ * dense index array beside the records), and one LRU list per state class
+ * with conntrack's idle timeouts. When full, the oldest idle connection of
+ * the least valuable class is evicted (finished ones first, then half-open:
+ * a SYN flood evicts itself, not the established connections) and counted.
+ * A SYN with a new ISN on a known 4-tuple ends the old instance (recycled
+ * TIME-WAIT).
  * References: nf_conntrack_proto_tcp.c timeouts, early_drop().
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
-#include "core/hash.h"
 #include "flow/flow.h"
 #include "flow/internal.h"
 #include "wire/wire.h"
@@ -27,9 +29,6 @@ struct node {
 	uint32_t hash, hnext, prev, next;
 	uint8_t cls, used;
 };
-
-/* Segments queued by tsc_flow_table_push() before they are processed. */
-#define BATCH 16
 
 struct lru {
 	uint32_t head, tail;
@@ -48,8 +47,6 @@ struct tsc_flow_table {
 	int64_t last_expire_ns, now_ns;
 	tsc_flow_emit_fn emit;
 	void *emit_arg;
-	unsigned nq;
-	struct tsc_flow_seg q[BATCH];
 };
 
 static const uint64_t default_tmo_ms[TSC_FLOW_CLS__COUNT] = {
@@ -77,8 +74,11 @@ struct tsc_flow_table *tsc_flow_table_new(const struct tsc_flow_opts *opts, tsc_
 	for (int i = 0; i < TSC_FLOW_CLS__COUNT; i++)
 		if (!t->o.timeout_ms[i])
 			t->o.timeout_ms[i] = default_tmo_ms[i];
+	/* two slots per bucket at most: the chains walk the dense node array
+	 * and compare a stored hash, so a short chain costs little, and the
+	 * bucket array (touched at random) is half the size */
 	t->nbucket = 1;
-	while (t->nbucket < t->o.max_flows)
+	while (t->nbucket < t->o.max_flows / 2)
 		t->nbucket <<= 1;
 	t->rec = calloc(t->o.max_flows, sizeof(*t->rec));
 	t->node = calloc(t->o.max_flows, sizeof(*t->node));
@@ -120,35 +120,31 @@ static uint64_t mix64(uint64_t x)
 	x ^= x >> 32;
 	x *= 0xd6e8feb86659fd93ull;
 	x ^= x >> 32;
-	x *= 0xd6e8feb86659fd93ull;
-	x ^= x >> 32;
 	return x;
 }
 
-/* One endpoint (address, port), keyed: whole words, not bytes. */
+/* One endpoint (address, port) as one keyed word: whole words, not bytes. */
 static uint64_t ep_hash(uint64_t seed, uint8_t family, const uint8_t *addr, uint16_t port)
 {
-	uint64_t w0 = 0, w1 = 0;
+	uint64_t w0, w1;
 
 	if (family == 4) {
 		uint32_t a;
 
 		memcpy(&a, addr, 4);
-		w0 = a;
-	} else {
-		memcpy(&w0, addr, 8);
-		memcpy(&w1, addr + 8, 8);
+		return (((uint64_t)a << 16 | port) ^ seed) * 0x9e3779b97f4a7c15ull;
 	}
-	return mix64((w0 ^ seed) + mix64(w1 ^ ((uint64_t)port << 48) ^ family ^ seed));
+	memcpy(&w0, addr, 8);
+	memcpy(&w1, addr + 8, 8);
+	return mix64((w0 ^ seed) * 0x9e3779b97f4a7c15ull + w1) ^
+	       ((uint64_t)port * 0xbf58476d1ce4e5b9ull);
 }
 
 /* Symmetric in the two endpoints: both directions land in one bucket. */
 static uint32_t key_hash(uint64_t seed, uint8_t family, const uint8_t *a, uint16_t pa,
 			 const uint8_t *b, uint16_t pb)
 {
-	uint64_t x = ep_hash(seed, family, a, pa), y = ep_hash(seed, family, b, pb);
-
-	return (uint32_t)mix64(x + y);
+	return (uint32_t)mix64(ep_hash(seed, family, a, pa) + ep_hash(seed, family, b, pb));
 }
 
 static uint32_t seg_hash(const struct tsc_flow_table *t, const struct tsc_flow_seg *s)
@@ -385,9 +381,10 @@ static void replay_now(const struct tsc_flow *f, enum tsc_flow_state *ret)
 int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *s,
 			   struct tsc_flow_verdict *v)
 {
-	uint32_t h = seg_hash(s), i;
+	uint32_t h = seg_hash(t, s);
+	struct tsc_flow *f;
 	int side = 0;
-	struct ent *e;
+	uint32_t i;
 	uint8_t cls;
 
 	if (v)
@@ -396,8 +393,8 @@ int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *
 	if (s->ts_ns - t->last_expire_ns >= 1000000000 || s->ts_ns < t->last_expire_ns)
 		tsc_flow_table_expire(t, s->ts_ns);
 	i = lookup(t, s, h, &side);
-	if (i != NIL && new_instance(&t->e[i].f, side, s)) {
-		t->e[i].f.flags |= TSC_FLOW_RECYCLED;
+	if (i != NIL && new_instance(&t->rec[i], side, s)) {
+		t->rec[i].flags |= TSC_FLOW_RECYCLED;
 		t->st.recycled++;
 		retire(t, i, true);
 		i = NIL;
@@ -409,19 +406,41 @@ int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *
 		if (v)
 			v->notes |= TSC_FLOW_N_NEW_CONN;
 	}
-	e = &t->e[i];
+	f = &t->rec[i];
 	if (v && t->o.track_states)
-		replay_now(&e->f, v->before);
-	tsc_flow_record(&e->f, side, s);
-	tsc_flow_analyze(&e->f, side, s, v);
+		replay_now(f, v->before);
+	tsc_flow_record(f, side, s);
+	tsc_flow_analyze(f, side, s, v);
 	if (v && t->o.track_states)
-		replay_now(&e->f, v->after);
-	cls = e->cls;
-	if (state_relevant(e, s))
-		cls = flow_class(&e->f);
-	lru_unlink(t, i);
-	lru_append(t, i, cls);
+		replay_now(f, v->after);
+	cls = t->node[i].cls;
+	if (state_relevant(f, cls, s))
+		cls = flow_class(f);
+	/* already the most recent of its class: nothing to move */
+	if (cls != t->node[i].cls || t->lru[cls].tail != i) {
+		lru_unlink(t, i);
+		lru_append(t, i, cls);
+	}
 	return 1;
+}
+
+/* Decodes a frame into s and counts it; true if it is a TCP segment. */
+static bool decode_count(struct tsc_flow_table *t, uint32_t linktype, const uint8_t *data,
+			 uint32_t caplen, uint32_t wirelen, struct tsc_flow_seg *s)
+{
+	int r;
+
+	t->st.frames++;
+	r = tsc_flow_decode_frame(linktype, data, caplen, wirelen, s);
+	if (r == 0)
+		t->st.non_tcp++;
+	else if (r == -1)
+		t->st.truncated++;
+	else if (r < 0)
+		t->st.bad++;
+	else
+		t->st.tcp++;
+	return r == 1;
 }
 
 int tsc_flow_table_frame(struct tsc_flow_table *t, uint32_t linktype, uint64_t pkt, int64_t ts_ns,
@@ -429,51 +448,37 @@ int tsc_flow_table_frame(struct tsc_flow_table *t, uint32_t linktype, uint64_t p
 			 struct tsc_flow_verdict *v)
 {
 	struct tsc_flow_seg s;
-	int r;
 
-	t->st.frames++;
-	s.pkt = pkt;
-	s.ts_ns = ts_ns;
-	r = tsc_flow_decode_frame(linktype, data, caplen, wirelen, &s);
 	if (v)
 		memset(v, 0, sizeof(*v));
-	if (r == 0) {
-		t->st.non_tcp++;
+	s.pkt = pkt;
+	s.ts_ns = ts_ns;
+	if (!decode_count(t, linktype, data, caplen, wirelen, &s))
 		return 0;
-	}
-	if (r == -1) {
-		t->st.truncated++;
-		return 0;
-	}
-	if (r < 0) {
-		t->st.bad++;
-		return 0;
-	}
-	t->st.tcp++;
 	return tsc_flow_table_segment(t, &s, v);
 }
 
 static int cmp_id(const void *a, const void *b)
 {
-	const struct ent *x = *(struct ent *const *)a, *y = *(struct ent *const *)b;
+	const struct tsc_flow *x = *(struct tsc_flow *const *)a, *y = *(struct tsc_flow *const *)b;
 
-	return x->f.id < y->f.id ? -1 : x->f.id > y->f.id;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 int tsc_flow_table_finish(struct tsc_flow_table *t)
 {
-	struct ent **v;
+	struct tsc_flow **v;
 	size_t n = 0;
 
 	v = malloc((t->st.active ? t->st.active : 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < t->hiwater; i++)
-		if (t->e[i].used)
-			v[n++] = &t->e[i];
+		if (t->node[i].used)
+			v[n++] = &t->rec[i];
 	qsort(v, n, sizeof(*v), cmp_id);
 	for (size_t k = 0; k < n; k++)
-		retire(t, (uint32_t)(v[k] - t->e), true);
+		retire(t, (uint32_t)(v[k] - t->rec), true);
 	free(v);
 	return 0;
 }

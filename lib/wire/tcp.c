@@ -6,16 +6,16 @@
  * tcpdump's output for truncated ("[|tcp]") and malformed ("[bad opt]")
  * options. The walk consumes at least one byte per option or stops.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "wire/wire.h"
 
-enum tsc_decode tsc_wire_tcp_decode(struct tsc_cur c, uint32_t len, struct tsc_wire_tcp *t)
+/* The fixed header into t, whose fields before opt[] are zero. */
+static enum tsc_decode tcp_fixed(struct tsc_cur c, struct tsc_wire_tcp *t)
 {
 	uint8_t off;
 
-	(void)len;
-	memset(t, 0, sizeof(*t));
 	t->seg = c;
 	if (!tsc_cur_be16(&c, &t->sport) || !tsc_cur_be16(&c, &t->dport))
 		return TSC_DECODE_TRUNC;
@@ -29,6 +29,19 @@ enum tsc_decode tsc_wire_tcp_decode(struct tsc_cur c, uint32_t len, struct tsc_w
 	if (t->hlen < 20)
 		return TSC_DECODE_BAD;
 	return TSC_DECODE_OK;
+}
+
+enum tsc_decode tsc_wire_tcp_decode(struct tsc_cur c, uint32_t len, struct tsc_wire_tcp *t)
+{
+	(void)len;
+	memset(t, 0, sizeof(*t));
+	return tcp_fixed(c, t);
+}
+
+enum tsc_decode tsc_wire_tcp_decode_fixed(struct tsc_cur c, struct tsc_wire_tcp *t)
+{
+	memset(t, 0, offsetof(struct tsc_wire_tcp, opt));
+	return tcp_fixed(c, t);
 }
 
 /* Bytes of data each option kind carries after kind/len, as tcpdump reads it. */

@@ -163,6 +163,12 @@ TSC_MUST_CHECK enum tsc_decode tsc_wire_ip6_decode(struct tsc_cur c, uint32_t le
  * the declared segment length. */
 TSC_MUST_CHECK enum tsc_decode tsc_wire_tcp_decode(struct tsc_cur c, uint32_t len,
 						   struct tsc_wire_tcp *ret);
+/* tsc_wire_tcp_decode() without clearing ret->opt[] (nopt is 0): for
+ * callers that walk the options of few segments, with
+ * tsc_wire_tcp_opts_decode() when they need them (lib/flow: SYNs only).
+ * Saves clearing the ~1.3 KB option array per segment. Same returns. */
+TSC_MUST_CHECK enum tsc_decode tsc_wire_tcp_decode_fixed(struct tsc_cur c,
+							 struct tsc_wire_tcp *ret);
 /* Walks the options area of a decoded TCP header into ret->opt[]. */
 void tsc_wire_tcp_opts_decode(struct tsc_wire_tcp *t);
 TSC_MUST_CHECK enum tsc_decode tsc_wire_udp_decode(struct tsc_cur c, struct tsc_wire_udp *ret);

@@ -581,6 +581,53 @@ static void test_decode_frame_truncations(void **state)
 	}
 }
 
+/* lib/flow decodes with tsc_wire_tcp_decode_fixed(), which leaves the
+ * option array alone: at every truncation of a header with options it must
+ * agree with tsc_wire_tcp_decode(), and the options walked afterwards too. */
+static void test_tcp_decode_fixed(void **state)
+{
+	static const uint8_t tcp[] = {
+		0x9c, 0x40, 0x00, 0x50, 0, 0, 0x03, 0xe8, 0,	0,    0,    0,	  0xa0, 0x02,
+		0xfa, 0xf0, 0,	  0,	0, 0, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a,
+		0,    0,    0,	  1,	0, 0, 0,    0,	  0x01, 0x03, 0x03, 0x07,
+	};
+	struct tsc_wire_tcp *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t n = 0; n <= sizeof(tcp); n++) {
+		struct tsc_cur c = tsc_cur_make(tcp, n);
+		enum tsc_decode da = tsc_wire_tcp_decode(c, (uint32_t)sizeof(tcp), a);
+
+		memset(b, 0xa5, sizeof(*b)); /* garbage where the full decoder clears */
+		assert_int_equal(tsc_wire_tcp_decode_fixed(c, b), da);
+		assert_int_equal(a->sport, b->sport);
+		assert_int_equal(a->dport, b->dport);
+		assert_int_equal(a->seq, b->seq);
+		assert_int_equal(a->ack, b->ack);
+		assert_int_equal(a->flags, b->flags);
+		assert_int_equal(a->win, b->win);
+		assert_int_equal(a->hlen, b->hlen);
+		assert_int_equal(a->have_ports, b->have_ports);
+		assert_int_equal(a->have_hdr, b->have_hdr);
+		assert_int_equal(b->nopt, 0);
+		tsc_wire_tcp_opts_decode(a);
+		tsc_wire_tcp_opts_decode(b);
+		assert_int_equal(a->nopt, b->nopt);
+		assert_int_equal(a->opt_status, b->opt_status);
+		for (unsigned i = 0; i < a->nopt; i++) {
+			assert_int_equal(a->opt[i].kind, b->opt[i].kind);
+			assert_int_equal(a->opt[i].status, b->opt[i].status);
+			assert_int_equal(a->opt[i].v[0], b->opt[i].v[0]);
+		}
+		if (n == sizeof(tcp))
+			assert_int_equal(b->nopt, 5);
+	}
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_bound_and_eviction),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_decode_frame_truncations),
+		cmocka_unit_test(test_tcp_decode_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
