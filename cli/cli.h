@@ -61,6 +61,14 @@ void tsc_stdout_buf(struct tsc_buf *b);
 /* Flushes b; on failure reports it (except EPIPE) and returns TSC_EXIT_FAIL. */
 int tsc_stdout_finish(struct tsc_buf *b);
 
+struct tsc_capture;
+/* From now on SIGINT/SIGTERM set tsc_interrupted and break cap's packet loop
+ * (pcap_breakloop); NULL leaves only the flag. */
+void tsc_cli_stop_capture_on_signal(struct tsc_capture *cap);
+/* argv[0..argc) joined with spaces (tcpdump's copy_argv), for a filter
+ * expression. NULL when out of memory; the caller frees. */
+char *tsc_cli_join_args(int argc, char **argv);
+
 /* Set by the LONG_RUNNING signal handler. */
 extern volatile int tsc_interrupted;
 

@@ -46,16 +46,6 @@ struct capture_run {
 	char wname[4200];
 };
 
-static struct tsc_capture *active_cap;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	tsc_interrupted = 1;
-	if (active_cap)
-		tsc_capture_breakloop(active_cap);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: tcpscope capture [-AeKlnpqSUvxX] [-t...] [-c count] [-C file_size]\n"
@@ -70,28 +60,6 @@ static int num_arg(const char *opt, const char *s, uint64_t max, uint64_t *ret)
 	if (tsc_parse_u64(s, 0, max, ret) < 0)
 		return tsc_usage_error("invalid number '%s' for option '%s'", s, opt);
 	return 0;
-}
-
-static char *join_args(int argc, char **argv)
-{
-	size_t n = 1;
-	char *s, *p;
-
-	for (int i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	s = calloc(1, n);
-	if (!s)
-		return NULL;
-	p = s;
-	for (int i = 0; i < argc; i++) {
-		size_t l = strlen(argv[i]);
-
-		if (i)
-			*p++ = ' ';
-		memcpy(p, argv[i], l);
-		p += l;
-	}
-	return s;
 }
 
 enum { OPT_NANO = 256, OPT_MICRO, OPT_COUNT, OPT_PREC, OPT_IMMEDIATE, OPT_EXPLAIN };
@@ -242,7 +210,7 @@ static int parse_args(int argc, char **argv, struct capture_args *a)
 	a->wo.ts_mode = (enum tsc_wire_ts_mode)a->tflag;
 	a->lo.nano = a->wo.nano;
 	if (optind < argc) {
-		a->filter = join_args(argc - optind, argv + optind);
+		a->filter = tsc_cli_join_args(argc - optind, argv + optind);
 		if (!a->filter)
 			return tsc_usage_error("out of memory");
 	}
@@ -494,7 +462,6 @@ static int run_capture(struct capture_args *a)
 	struct capture_run run = { .a = a };
 	char eb[TSC_CAPTURE_ERRBUF] = "";
 	long long off = -1;
-	struct sigaction sa;
 	int rc, r;
 
 	a->wo.utc_offset = local_utc_offset();
@@ -517,12 +484,7 @@ static int run_capture(struct capture_args *a)
 	rc = open_source(a, &run);
 	if (rc)
 		goto out;
-	active_cap = run.cap;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	tsc_cli_stop_capture_on_signal(run.cap);
 	r = tsc_capture_loop(run.cap, a->count, on_packet, &run, eb, &off);
 	rc = tsc_stdout_finish(&run.out);
 	if (r < 0) {
@@ -546,7 +508,7 @@ static int run_capture(struct capture_args *a)
 	if (!a->rfile)
 		print_stats(&run);
 out:
-	active_cap = NULL;
+	tsc_cli_stop_capture_on_signal(NULL);
 	tsc_capture_close(run.cap);
 	tsc_wire_printer_free(run.pr);
 	tsc_flow_table_free(run.flows);

@@ -53,16 +53,6 @@ struct flows_run {
 	struct tsc_ladder *ladder;
 };
 
-static struct tsc_capture *active_cap;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	tsc_interrupted = 1;
-	if (active_cap)
-		tsc_capture_breakloop(active_cap);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: tcpscope flows (-r FILE | -i IFACE) [--json | --csv | --summary]\n"
@@ -144,27 +134,6 @@ static bool sel_match(const struct sel *s, const struct tsc_flow *f)
 	return false;
 }
 
-static char *join_args(int argc, char **argv)
-{
-	size_t n = 1, k = 0;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	s = calloc(1, n);
-	if (!s)
-		return NULL;
-	for (int i = 0; i < argc; i++) {
-		size_t l = strlen(argv[i]);
-
-		if (i)
-			s[k++] = ' ';
-		memcpy(s + k, argv[i], l);
-		k += l;
-	}
-	return s;
-}
-
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_FOLLOW, OPT_MAX };
 
 static int parse_args(int argc, char **argv, struct flows_args *a)
@@ -235,7 +204,7 @@ static int parse_args(int argc, char **argv, struct flows_args *a)
 	if (a->follow && !a->rfile)
 		return tsc_usage_error("'--follow' needs '-r FILE' (the file is read twice)");
 	if (optind < argc) {
-		a->filter = join_args(argc - optind, argv + optind);
+		a->filter = tsc_cli_join_args(argc - optind, argv + optind);
 		if (!a->filter)
 			return tsc_usage_error("out of memory");
 	}
@@ -338,9 +307,9 @@ static int loop(struct flows_run *run, tsc_capture_cb cb)
 	long long off = -1;
 	int r;
 
-	active_cap = run->cap;
+	tsc_cli_stop_capture_on_signal(run->cap);
 	r = tsc_capture_loop(run->cap, run->a->count, cb, run, eb, &off);
-	active_cap = NULL;
+	tsc_cli_stop_capture_on_signal(NULL);
 	if (r < 0) {
 		if (off >= 0)
 			tsc_error("'%s': %s (at byte offset %lld)", run->a->rfile, eb, off);
@@ -378,7 +347,6 @@ static int follow_pass2(struct flows_run *run)
 static int run_flows(struct flows_args *a)
 {
 	struct flows_run run = { .a = a };
-	struct sigaction sa;
 	int rc, r;
 
 	tsc_stdout_buf(&run.out);
@@ -392,11 +360,6 @@ static int run_flows(struct flows_args *a)
 	rc = open_source(&run);
 	if (rc)
 		goto out;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	if (a->out == OUT_TABLE && !a->summary && !a->follow)
 		tsc_flowfmt_table_header(&run.out);
 	else if (a->out == OUT_CSV && !a->summary && !a->follow)

@@ -298,7 +298,7 @@ static int save_prev(struct run *r, const struct tsc_tune_plan *prev, char *path
 {
 	struct tsc_tunefmt fo = { .netns = r->o->netns, .in_netns = r->in_netns };
 	struct tsc_buf b;
-	char header[512];
+	char header[1536]; /* kernel release, netns name and a PATH_MAX-bounded path */
 	int fd, rc = 0;
 	size_t off = 0;
 

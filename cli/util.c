@@ -3,12 +3,15 @@
  * CLI helpers shared by all commands: messages, the stdout sink, netns entry.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "capture/capture.h"
 #include "cli.h"
 #include "bpf/iter.h"
 #include "sys/netns.h"
@@ -134,4 +137,49 @@ struct tsc_procmap *tsc_cli_procmap(void)
 	if (!m)
 		m = tsc_procmap_new("/proc", NULL, NULL);
 	return m;
+}
+
+/* The capture whose loop a signal must break; the CLI is single-threaded. */
+static struct tsc_capture *stop_cap;
+
+static void on_stop_capture(int sig)
+{
+	(void)sig;
+	tsc_interrupted = 1;
+	if (stop_cap)
+		tsc_capture_breakloop(stop_cap);
+}
+
+void tsc_cli_stop_capture_on_signal(struct tsc_capture *cap)
+{
+	struct sigaction sa;
+
+	stop_cap = cap;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_capture;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+char *tsc_cli_join_args(int argc, char **argv)
+{
+	size_t n = 1;
+	char *s, *p;
+
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = calloc(1, n);
+	if (!s)
+		return NULL;
+	p = s;
+	for (int i = 0; i < argc; i++) {
+		size_t l = strlen(argv[i]);
+
+		if (i)
+			*p++ = ' ';
+		memcpy(p, argv[i], l);
+		p += l;
+	}
+	return s;
 }
