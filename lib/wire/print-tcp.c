@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "core/cursor.h"
 #include "wire/internal.h"
 
 /* ---- relative sequence numbers ---- */
@@ -175,6 +176,21 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* An MPTCP DSS data ACK or data sequence number (RFC 8684 3.3): the label,
+ * then 8 bytes when wide, else 4; false when the option is too short. */
+static bool put_dss_num(struct tsc_buf *b, const char *label, bool wide, struct tsc_cur *c)
+{
+	uint32_t hi = 0, lo;
+
+	tsc__puts(b, label);
+	if (wide && !tsc_cur_be32(c, &hi))
+		return false;
+	if (!tsc_cur_be32(c, &lo))
+		return false;
+	tsc__put_u(b, (uint64_t)hi << 32 | lo);
+	return true;
+}
+
 /* RFC 8684 section 3; returns false for tcpdump's "[bad opt]". */
 static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8_t flags)
 {
@@ -250,66 +266,35 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 		}
 		return true;
 	case 2: {
+		struct tsc_cur c;
 		uint8_t f;
-		uint32_t n;
 
 		if (len < 4 || (flags & TSC_TH_SYN))
 			return false;
 		f = o[3];
 		if (f & 0x10)
 			tsc__puts(b, " fin");
-		o += 4;
-		n = len - 4;
-		if (f & 0x01) {
-			tsc__puts(b, " ack ");
-			if (f & 0x02) {
-				if (n < 8)
-					return false;
-				tsc__put_u(b, be64(o));
-				o += 8;
-				n -= 8;
-			} else {
-				if (n < 4)
-					return false;
-				tsc__put_u(b, be32(o));
-				o += 4;
-				n -= 4;
-			}
-		}
+		c = tsc_cur_make(o + 4, len - 4u);
+		if ((f & 0x01) && !put_dss_num(b, " ack ", f & 0x02, &c))
+			return false;
 		if (f & 0x04) {
-			tsc__puts(b, " seq ");
-			if (f & 0x08) {
-				if (n < 8)
-					return false;
-				tsc__put_u(b, be64(o));
-				o += 8;
-				n -= 8;
-			} else {
-				if (n < 4)
-					return false;
-				tsc__put_u(b, be32(o));
-				o += 4;
-				n -= 4;
-			}
-			if (n < 4)
+			uint32_t subseq;
+			uint16_t dlen, csum;
+
+			if (!put_dss_num(b, " seq ", f & 0x08, &c) || !tsc_cur_be32(&c, &subseq))
 				return false;
 			tsc__puts(b, " subseq ");
-			tsc__put_u(b, be32(o));
-			o += 4;
-			n -= 4;
-			if (n < 2)
+			tsc__put_u(b, subseq);
+			if (!tsc_cur_be16(&c, &dlen))
 				return false;
 			tsc__puts(b, " len ");
-			tsc__put_u(b, (uint32_t)o[0] << 8 | o[1]);
-			o += 2;
-			n -= 2;
-			if (n >= 2) {
+			tsc__put_u(b, dlen);
+			if (tsc_cur_be16(&c, &csum)) {
 				tsc__puts(b, " csum 0x");
-				tsc__put_hex(b, (uint32_t)o[0] << 8 | o[1], 0);
-				n -= 2;
+				tsc__put_hex(b, csum, 0);
 			}
 		}
-		return n == 0;
+		return c.len == 0;
 	}
 	case 3: {
 		static const struct {
