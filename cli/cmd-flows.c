@@ -61,35 +61,17 @@ static void usage(FILE *f)
 		   "TCP connections rebuilt from packets; see doc/cmd/flows.md\n");
 }
 
-/* "10.0.0.1:80", "[fd00::1]:80" */
+/* "10.0.0.1:80", "[fd00::1]:80"; family as lib/flow numbers it (4 or 6) */
 static int parse_ep(const char *s, int *family, uint8_t *addr, uint16_t *port)
 {
-	char buf[80];
-	const char *colon;
-	size_t n;
+	struct tsc_prefix p;
+	int r = tsc_parse_endpoint(s, &p, port);
 
-	if (s[0] == '[') {
-		const char *e = strchr(s, ']');
-
-		if (!e || e[1] != ':' || (size_t)(e - s - 1) >= sizeof(buf))
-			return -EINVAL;
-		memcpy(buf, s + 1, (size_t)(e - s - 1));
-		buf[e - s - 1] = 0;
-		colon = e + 1;
-		*family = 6;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || (size_t)(colon - s) >= sizeof(buf))
-			return -EINVAL;
-		n = (size_t)(colon - s);
-		memcpy(buf, s, n);
-		buf[n] = 0;
-		*family = 4;
-	}
-	memset(addr, 0, 16);
-	if (inet_pton(*family == 4 ? AF_INET : AF_INET6, buf, addr) != 1)
-		return -EINVAL;
-	return tsc_parse_port(colon + 1, port);
+	if (r < 0)
+		return r;
+	*family = p.family == AF_INET6 ? 6 : 4;
+	memcpy(addr, p.addr, 16);
+	return 0;
 }
 
 static int parse_sel(const char *s, struct sel *sel)

@@ -162,6 +162,45 @@ int tsc_parse_prefix(const char *s, struct tsc_prefix *ret)
 	return 0;
 }
 
+int tsc_parse_endpoint(const char *s, struct tsc_prefix *ret_addr, uint16_t *ret_port)
+{
+	char buf[INET6_ADDRSTRLEN + 3];
+	const char *colon;
+	struct tsc_prefix p;
+	size_t n;
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	if (s[0] == '[') {
+		const char *e = strchr(s, ']');
+
+		if (!e || e[1] != ':')
+			return -EINVAL;
+		colon = e + 1;
+	} else {
+		colon = strrchr(s, ':');
+		/* an IPv6 address must be bracketed: no other colon before the port */
+		if (!colon || memchr(s, ':', (size_t)(colon - s)))
+			return -EINVAL;
+	}
+	n = (size_t)(colon - s);
+	if (n == 0 || n >= sizeof(buf) || memchr(s, '/', n))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	r = tsc_parse_prefix(buf, &p);
+	if (r < 0)
+		return r;
+	if ((s[0] == '[') != (p.family == AF_INET6))
+		return -EINVAL;
+	r = tsc_parse_port(colon + 1, ret_port);
+	if (r < 0)
+		return r;
+	*ret_addr = p;
+	return 0;
+}
+
 static bool bits_match(const uint8_t *a, const uint8_t *b, unsigned plen)
 {
 	unsigned full = plen / 8, rest = plen % 8;

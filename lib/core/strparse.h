@@ -35,6 +35,12 @@ struct tsc_prefix {
 /* "10.0.0.0/8", "10.1.2.3" (a /32), "fd00::/8", "::1", "[::1]". Host bits
  * outside the prefix are cleared. Returns 0 or -EINVAL. */
 TSC_MUST_CHECK int tsc_parse_prefix(const char *s, struct tsc_prefix *ret);
+/* An endpoint "10.0.0.1:80" or "[fd00::1]:80" (IPv6 only in brackets; no
+ * prefix length; port 0..65535). ret_addr gets a /32 or /128 prefix.
+ * Returns 0 or -EINVAL / -ERANGE. */
+TSC_MUST_CHECK int tsc_parse_endpoint(const char *s, struct tsc_prefix *ret_addr,
+				      uint16_t *ret_port);
+
 /* True if the address (family, 4 or 16 bytes in network order) is inside p.
  * An IPv4-mapped IPv6 address (::ffff:a.b.c.d) matches an IPv4 prefix. */
 bool tsc_prefix_match(const struct tsc_prefix *p, int family, const uint8_t *addr);

@@ -135,6 +135,30 @@ static void test_parse_prefix(void **state)
 	assert_int_equal(tsc_parse_prefix("", &p), -EINVAL);
 }
 
+static void test_parse_endpoint(void **state)
+{
+	struct tsc_prefix p;
+	uint16_t port;
+
+	(void)state;
+	assert_int_equal(tsc_parse_endpoint("10.0.0.1:80", &p, &port), 0);
+	assert_int_equal(p.family, AF_INET);
+	assert_int_equal(p.addr[3], 1);
+	assert_int_equal(port, 80);
+	assert_int_equal(tsc_parse_endpoint("[fd00::1]:9502", &p, &port), 0);
+	assert_int_equal(p.family, AF_INET6);
+	assert_int_equal(p.addr[15], 1);
+	assert_int_equal(port, 9502);
+	assert_int_equal(tsc_parse_endpoint("fd00::1:80", &p, &port), -EINVAL); /* unbracketed v6 */
+	assert_int_equal(tsc_parse_endpoint("[10.0.0.1]:80", &p, &port), -EINVAL);
+	assert_int_equal(tsc_parse_endpoint("10.0.0.0/8:80", &p, &port), -EINVAL);
+	assert_int_equal(tsc_parse_endpoint("10.0.0.1", &p, &port), -EINVAL);
+	assert_int_equal(tsc_parse_endpoint(":80", &p, &port), -EINVAL);
+	assert_int_equal(tsc_parse_endpoint("10.0.0.1:", &p, &port), -EINVAL);
+	assert_int_equal(tsc_parse_endpoint("10.0.0.1:65536", &p, &port), -ERANGE);
+	assert_int_equal(tsc_parse_endpoint("[fd00::1]80", &p, &port), -EINVAL);
+}
+
 static void test_edit_distance(void **state)
 {
 	(void)state;
@@ -309,9 +333,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cursor_reads),  cmocka_unit_test(test_cursor_copy_min),
 		cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_prefix),
-		cmocka_unit_test(test_edit_distance), cmocka_unit_test(test_state_names),
-		cmocka_unit_test(test_state_groups),  cmocka_unit_test(test_buf),
-		cmocka_unit_test(test_buf_sink),      cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_edit_distance), cmocka_unit_test(test_parse_endpoint),
+		cmocka_unit_test(test_state_names),   cmocka_unit_test(test_state_groups),
+		cmocka_unit_test(test_buf),	      cmocka_unit_test(test_buf_sink),
+		cmocka_unit_test(test_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
