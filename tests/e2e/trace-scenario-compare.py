@@ -28,8 +28,10 @@ Prints one line per endpoint and a total; exit 0 when everything matches.
 Standard library only.
 """
 import collections
+import ipaddress
 import json
 import os
+import struct
 import sys
 
 KERNEL_TOL_NS = 20_000_000
@@ -275,8 +277,62 @@ def rfc_path_ok(exp_path, got_path, kernel_only=False):
     return exp_path and exp_path[-1] == "TIME-WAIT" and got_path == exp_path + ["CLOSED"]
 
 
-def compare_rfc_times(rep, what, states, lc):
-    """Walks expected states with a ts and the trace event entering them."""
+def fin_times(scen):
+    """{(src "a:p", dst "a:p"): [mono ns of every FIN segment]} from packets.pcap.
+
+    expected.json dates an orphan's TIME-WAIT at the kernel's hand-off to the
+    timewait socket (the ACK of its own FIN). In RFC terms TIME-WAIT starts
+    when the peer's FIN is accepted; with the lossy scenarios' nftables rules
+    (which drop after the capture point) that can be a retransmitted FIN well
+    after the hand-off. Each FIN on the wire is a moment the trace may
+    rightly report. Classic pcap, Ethernet, IPv4/IPv6 without extension
+    headers (what the harness captures); anything else is skipped."""
+    path = os.path.join(scen, "packets.pcap")
+    exp = json.load(open(os.path.join(scen, "expected.json")))
+    off = exp["clock"]["realtime_minus_monotonic_ns"]
+    out = collections.defaultdict(list)
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return out
+    if len(data) < 24:
+        return out
+    magic = struct.unpack_from("<I", data)[0]
+    if magic in (0xa1b2c3d4, 0xa1b23c4d):
+        end = "<"
+    elif struct.unpack_from(">I", data)[0] in (0xa1b2c3d4, 0xa1b23c4d):
+        end = ">"
+        magic = struct.unpack_from(">I", data)[0]
+    else:
+        return out
+    scale = 1 if magic == 0xa1b23c4d else 1000
+    pos = 24
+    while pos + 16 <= len(data):
+        sec, frac, caplen, _ = struct.unpack_from(end + "IIII", data, pos)
+        pkt = data[pos + 16:pos + 16 + caplen]
+        pos += 16 + caplen
+        if len(pkt) < 14:
+            continue
+        etype = struct.unpack_from("!H", pkt, 12)[0]
+        if etype == 0x0800 and len(pkt) >= 34 and pkt[23] == 6:
+            ihl = (pkt[14] & 0x0f) * 4
+            src, dst, t = ipaddress.ip_address(pkt[26:30]), ipaddress.ip_address(pkt[30:34]), 14 + ihl
+            fmt = "%s:%d"
+        elif etype == 0x86dd and len(pkt) >= 54 and pkt[20] == 6:
+            src, dst, t = ipaddress.ip_address(pkt[22:38]), ipaddress.ip_address(pkt[38:54]), 54
+            fmt = "[%s]:%d"
+        else:
+            continue
+        if len(pkt) < t + 14 or not pkt[t + 13] & 0x01:
+            continue
+        sport, dport = struct.unpack_from("!HH", pkt, t)
+        out[(fmt % (src, sport), fmt % (dst, dport))].append(sec * 10**9 + frac * scale - off)
+    return out
+
+
+def compare_rfc_times(rep, what, states, lc, peer_fins=()):
+    """Walks expected states with a ts and the trace event entering them.
+    peer_fins: times of the peer's FIN segments (see fin_times)."""
     evs = lc["evs"]
     t_by_state = []
     for e in evs:
@@ -293,7 +349,13 @@ def compare_rfc_times(rep, what, states, lc):
             tol = RFC_SYN_TOL_NS if st == "SYN-RECEIVED" else RFC_TOL_NS
             # a SYN-RECEIVED before the SYN is impossible; allow clock noise
             lo = -1_000_000 if st == "SYN-RECEIVED" else -tol
-            rep.check(lo <= d <= tol, "%s: %s at %+.3f ms from expected (method %s)"
+            ok = lo <= d <= tol
+            if not ok and st == "TIME-WAIT" and d > 0:
+                # entered when a later (retransmitted) peer FIN was accepted
+                ok = any(ts - tol <= f and abs(t_by_state[j][1] - f) <= tol for f in peer_fins)
+                if ok:
+                    d = min(abs(t_by_state[j][1] - f) for f in peer_fins if f >= ts - tol)
+            rep.check(ok, "%s: %s at %+.3f ms from expected (method %s)"
                       % (what, st, d / 1e6, t_by_state[j][2]))
             worst = max(worst, abs(d))
         j += 1
@@ -303,6 +365,7 @@ def compare_rfc_times(rep, what, states, lc):
 def compare_rfc(rep, scen, rfc_evs, inodes):
     exp, eps = rfc_expected(scen, inodes)
     got = by_key(trace_lifecycles(rfc_evs, False))
+    fins = fin_times(scen)
     used = set()
     worst = 0
     methods = collections.Counter()
@@ -335,7 +398,7 @@ def compare_rfc(rep, scen, rfc_evs, inodes):
                 # to the other instance: check the kernel-based times only
                 st = [(n, None if n == "SYN-RECEIVED" and x["merged"] else t)
                       for n, t in x["states"]]
-                worst = max(worst, compare_rfc_times(rep, w, st, g))
+                worst = max(worst, compare_rfc_times(rep, w, st, g, fins.get((key[2], key[1]), ())))
             for e in g["evs"]:
                 methods[e["method"]] += 1
     # nothing else: every trace lifecycle of a connection must be expected
