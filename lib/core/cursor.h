@@ -69,6 +69,20 @@ static inline bool tsc_cur_be32(struct tsc_cur *c, uint32_t *ret)
 	return true;
 }
 
+static inline bool tsc_cur_be64(struct tsc_cur *c, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (c->len < 8)
+		return false;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | c->p[i];
+	*ret = v;
+	c->p += 8;
+	c->len -= 8;
+	return true;
+}
+
 static inline bool tsc_cur_le16(struct tsc_cur *c, uint16_t *ret)
 {
 	if (c->len < 2)

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/strparse.h"
 #include "diag/sysctl-facts.h"
 #include "sys/sysctl.h"
 
@@ -500,64 +499,23 @@ const struct tsc_sysctl_fact *tsc_sysctl_fact_find(const char *name)
 	return NULL;
 }
 
-/* One decimal integer (optional '-') at *p; advances *p. */
-static int parse_int(const char **p, int64_t *ret)
-{
-	char tok[24];
-	size_t n = 0;
-	const char *s = *p;
-	int64_t v;
-	bool neg = false;
-	uint64_t u;
-	int r;
-
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	while (s[n] >= '0' && s[n] <= '9') {
-		if (n + 1 >= sizeof(tok))
-			return -ERANGE;
-		tok[n] = s[n];
-		n++;
-	}
-	if (n == 0)
-		return -EINVAL;
-	tok[n] = '\0';
-	r = tsc_parse_u64(tok, 0, (uint64_t)INT64_MAX, &u);
-	if (r < 0)
-		return r;
-	v = (int64_t)u;
-	*ret = neg ? -v : v;
-	*p = s + n;
-	return 0;
-}
-
 int tsc_sysctl_value_parse(const struct tsc_sysctl_fact *f, const char *text,
 			   struct tsc_sysctl_value *ret)
 {
 	struct tsc_sysctl_value v = { 0 };
-	const char *p = text;
 	int r;
 
-	if (!f || !text)
+	if (!f || !text || (size_t)f->format > TSC_ARRAY_SIZE(v.v))
 		return -EINVAL;
-	for (unsigned i = 0; i < (unsigned)f->format; i++) {
-		if (i > 0) {
-			if (*p != ' ' && *p != '\t')
-				return -EINVAL;
-			while (*p == ' ' || *p == '\t')
-				p++;
-		}
-		r = parse_int(&p, &v.v[i]);
-		if (r < 0)
-			return r;
-		v.n++;
-	}
-	if (*p == '\n')
-		p++;
-	if (*p != '\0')
-		return -EINVAL;
+	/* lib/sys holds the one strict scanner (/proc's own format) */
+	r = tsc_sysctl_parse_ints_exact(text, strlen(text), v.v, (size_t)f->format);
+	if (r < 0)
+		return r;
+	v.n = (unsigned)f->format;
+	/* INT64_MIN's magnitude needs 64 bits: out of range here (see the header) */
+	for (unsigned i = 0; i < v.n; i++)
+		if (v.v[i] == INT64_MIN)
+			return -ERANGE;
 	*ret = v;
 	return 0;
 }

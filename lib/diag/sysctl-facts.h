@@ -70,8 +70,9 @@ struct tsc_sysctl_value {
  * "4096 131072 6291456") strictly for fact f's format: exactly that many
  * decimal integers (optional leading '-'), separated by spaces or tabs, at
  * most one trailing newline, nothing else. Does not check ranges, so a value
- * someone set out of range can still be shown. Returns 0, -EINVAL (format) or
- * -ERANGE (an integer that does not fit in 63 bits). */
+ * someone set out of range can still be shown. The scanner is lib/sys's
+ * tsc_sysctl_parse_ints_exact(). Returns 0, -EINVAL (format, or not exactly
+ * that many integers) or -ERANGE (an integer that does not fit in 63 bits). */
 TSC_MUST_CHECK int tsc_sysctl_value_parse(const struct tsc_sysctl_fact *f, const char *text,
 					  struct tsc_sysctl_value *ret);
 

@@ -125,7 +125,10 @@ static int parse_one(struct tsc_cur *c, int64_t *ret)
 	return 0;
 }
 
-int tsc_sysctl_parse_ints(const char *text, size_t len, int64_t *vals, size_t max)
+/* The one strict scanner behind both parsers: up to max integers separated by
+ * blanks, one optional trailing newline. When more follows the max-th integer
+ * it returns too_many; otherwise the count, -EINVAL or -ERANGE. */
+static int parse_ints(const char *text, size_t len, int64_t *vals, size_t max, int too_many)
 {
 	struct tsc_cur c = tsc_cur_make(text, len);
 	size_t n = 0;
@@ -133,11 +136,11 @@ int tsc_sysctl_parse_ints(const char *text, size_t len, int64_t *vals, size_t ma
 	int r;
 
 	/* one trailing newline, nothing after it */
-	if (c.len && c.p[c.len - 1] == '\n')
+	if (c.len && tsc_cur_peek_u8(&c, c.len - 1, &ch) && ch == '\n')
 		c.len--;
 	for (;;) {
 		if (n == max)
-			return -ERANGE;
+			return too_many;
 		r = parse_one(&c, &vals[n]);
 		if (r < 0)
 			return r;
@@ -154,6 +157,20 @@ int tsc_sysctl_parse_ints(const char *text, size_t len, int64_t *vals, size_t ma
 	}
 }
 
+int tsc_sysctl_parse_ints(const char *text, size_t len, int64_t *vals, size_t max)
+{
+	return parse_ints(text, len, vals, max, -ERANGE);
+}
+
+int tsc_sysctl_parse_ints_exact(const char *text, size_t len, int64_t *vals, size_t n)
+{
+	int r = parse_ints(text, len, vals, n, -EINVAL);
+
+	if (r < 0)
+		return r;
+	return (size_t)r == n ? 0 : -EINVAL;
+}
+
 int tsc_sysctl_read_ints(const char *root, const char *name, int64_t *vals, size_t max)
 {
 	char text[TSC_SYSCTL_TEXT_MAX];
@@ -166,14 +183,11 @@ int tsc_sysctl_read_ints(const char *root, const char *name, int64_t *vals, size
 
 int tsc_sysctl_read_int(const char *root, const char *name, int64_t *ret)
 {
-	int r = tsc_sysctl_read_ints(root, name, ret, 1);
+	char text[TSC_SYSCTL_TEXT_MAX];
+	int r = tsc_sysctl_read_str(root, name, text, sizeof(text));
 
-	if (r == -ERANGE) {
-		int64_t v[2];
-
-		/* more than one integer is a format error, not a range one */
-		if (tsc_sysctl_read_ints(root, name, v, 2) == 2)
-			return -EINVAL;
-	}
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	/* more than one integer is a format error, not a range one */
+	return tsc_sysctl_parse_ints_exact(text, (size_t)r, ret, 1);
 }

@@ -38,6 +38,11 @@ TSC_MUST_CHECK int tsc_sysctl_read_fd(int fd, char *buf, size_t len);
  * count, -EINVAL or -ERANGE (out of int64 range, or more than max). */
 TSC_MUST_CHECK int tsc_sysctl_parse_ints(const char *text, size_t len, int64_t *vals, size_t max);
 
+/* The same for exactly n integers (n >= 1): returns 0, -EINVAL (fewer or more
+ * than n, or not this format) or -ERANGE (an integer out of int64 range). */
+TSC_MUST_CHECK int tsc_sysctl_parse_ints_exact(const char *text, size_t len, int64_t *vals,
+					       size_t n);
+
 /* Reads a sysctl holding 1..max integers. Returns the count or -errno. */
 TSC_MUST_CHECK int tsc_sysctl_read_ints(const char *root, const char *name, int64_t *vals,
 					size_t max);

@@ -190,8 +190,10 @@ static const char *ipopt_name(uint8_t code)
 	}
 }
 
-/* Returns false when the options are truncated. */
-static bool ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
+/* Returns 1, 0 when an option's data is cut short by the capture (tcpdump's
+ * "[truncated-option]"), or -1 when an option's kind or length byte is
+ * (tcpdump's GET_U_1 longjmp: the packet's printing ends). */
+static int ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 {
 	struct tsc_buf *b = pr->b;
 	const char *sep = "";
@@ -204,7 +206,7 @@ static bool ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 		tsc__puts(b, sep);
 		sep = ",";
 		if (!tsc_cur_peek_u8(&o, 0, &code))
-			return false;
+			return -1;
 		name = ipopt_name(code);
 		if (name) {
 			tsc__puts(b, name);
@@ -216,35 +218,35 @@ static bool ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 			option_len = 1;
 		} else {
 			if (!tsc_cur_peek_u8(&o, 1, &l8))
-				return false;
+				return -1;
 			option_len = l8;
 			if (option_len < 2) {
 				tsc__puts(b, " [bad length ");
 				tsc__put_u(b, option_len);
 				tsc__putc(b, ']');
-				return true;
+				return 1;
 			}
 		}
 		if (option_len > length) {
 			tsc__puts(b, " [bad length ");
 			tsc__put_u(b, option_len);
 			tsc__putc(b, ']');
-			return true;
+			return 1;
 		}
 		if (!tsc_cur_has(&o, option_len))
-			return false;
+			return 0;
 		switch (code) {
 		case 0:
-			return true;
+			return 1;
 		case 68:
 			if (!ip_printts(pr, o, option_len))
-				return false;
+				return 0;
 			break;
 		case 7:
 		case 137:
 		case 131:
 			if (!ip_printroute(pr, o, option_len))
-				return false;
+				return 0;
 			break;
 		case 148:
 			if (option_len < 4) {
@@ -266,13 +268,13 @@ static bool ip_optprint(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 		}
 		(void)tsc_cur_skip(&o, option_len);
 	}
-	return true;
+	return 1;
 }
 
 /* The final destination of a source route, for pseudo-header checksums. */
 static void ip_finddst(const struct tsc_wire_ip4 *ip, uint8_t *dst)
 {
-	struct tsc_cur o = ip->opts;
+	struct tsc_cur o = ip->opts, opt;
 
 	memcpy(dst, ip->dst, 4);
 	while (o.len > 0) {
@@ -287,9 +289,10 @@ static void ip_finddst(const struct tsc_wire_ip4 *ip, uint8_t *dst)
 		}
 		if (!tsc_cur_peek_u8(&o, 1, &len) || len < 2 || len > o.len)
 			break;
-		if ((tt == 137 || tt == 131) && len >= 7)
-			memcpy(dst, o.p + len - 4, 4);
-		(void)tsc_cur_skip(&o, len);
+		(void)tsc_cur_sub(&o, len, &opt);
+		/* the last address of a strict or loose source route (RFC 791) */
+		if ((tt == 137 || tt == 131) && len >= 7 && tsc_cur_skip(&opt, len - 4u))
+			(void)tsc_cur_bytes(&opt, dst, 4);
 	}
 }
 
@@ -348,8 +351,16 @@ static void ip4_verbose(struct tsc__pr *pr, const struct tsc_wire_ip4 *ip, bool 
 	tsc__puts(b, "), length ");
 	tsc__put_u(b, ip->tot_len);
 	if (ip->hlen > 20) {
+		int r;
+
 		tsc__puts(b, ", options (");
-		if (!ip_optprint(pr, ip->opts, ip->hlen - 20)) {
+		r = ip_optprint(pr, ip->opts, ip->hlen - 20);
+		if (r < 0) {
+			tsc__trunc(pr, "ip");
+			*truncated = true;
+			return;
+		}
+		if (r == 0) {
 			tsc__puts(b, " [truncated-option]");
 			*truncated = true;
 		}
@@ -434,11 +445,23 @@ void tsc__ip4_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	}
 	if (pr->o->vflag) {
 		ip4_verbose(pr, &ip, &truncated);
+		if (pr->stop)
+			return;
 		if (truncated) {
 			put_addrs(b, ip.src, ip.dst, false, ": ");
 			tsc__trunc(pr, "ip");
 			return;
 		}
+	}
+	if (c.len < ip.hlen) {
+		/* options cut short by the capture (-v has said so above) */
+		tsc__puts(b, " [remaining caplen(");
+		tsc__put_u(b, c.len);
+		tsc__puts(b, ") < header length(");
+		tsc__put_u(b, ip.hlen);
+		tsc__puts(b, ")]");
+		tsc__trunc(pr, "ip");
+		return;
 	}
 	l3.ip4 = &ip;
 	l3.nh = ip.proto;

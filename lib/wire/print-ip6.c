@@ -31,21 +31,16 @@ static bool ip6_opts(struct tsc__pr *pr, struct tsc_cur o, struct ip6_walk *w, b
 {
 	struct tsc_buf *b = pr->b;
 	bool v = pr->o->vflag != 0, found = false;
-	uint32_t len = (uint32_t)o.len;
+	uint8_t type, ol;
 
-	for (uint32_t i = 0, optlen; i < len; i += optlen) {
-		uint8_t type = o.p[i], ol;
+	while (tsc_cur_u8(&o, &type)) {
+		struct tsc_cur d = { 0 }; /* the option's data */
+		uint16_t ra;
+		uint32_t j;
 
-		if (type == 0) {
-			optlen = 1;
-		} else {
-			if (i + 1 >= len)
-				return false;
-			optlen = (uint32_t)o.p[i + 1] + 2;
-		}
-		if (i + optlen > len)
+		ol = 0;
+		if (type != 0 && (!tsc_cur_u8(&o, &ol) || !tsc_cur_sub(&o, ol, &d)))
 			return false;
-		ol = type ? o.p[i + 1] : 0;
 		switch (type) {
 		case 0:
 			if (v)
@@ -60,19 +55,20 @@ static bool ip6_opts(struct tsc__pr *pr, struct tsc_cur o, struct ip6_walk *w, b
 				put_opt(b, "(rtalert: invalid len ", ol, false, ")");
 				return false;
 			}
-			if (v)
-				put_opt(b, "(rtalert: 0x", (uint32_t)o.p[i + 2] << 8 | o.p[i + 3],
-					false, ") ");
+			if (v && tsc_cur_be16(&d, &ra)) {
+				/* tcpdump: "(rtalert: 0x%04x) " */
+				tsc__puts(b, "(rtalert: 0x");
+				tsc__put_hex(b, ra, 4);
+				tsc__puts(b, ") ");
+			}
 			break;
-		case 0xc2: {
-			uint32_t j;
-
+		case 0xc2:
 			if (ol != 4) {
 				put_opt(b, "(jumbo: invalid len ", ol, false, ")");
 				return false;
 			}
-			j = (uint32_t)o.p[i + 2] << 24 | (uint32_t)o.p[i + 3] << 16 |
-			    (uint32_t)o.p[i + 4] << 8 | o.p[i + 5];
+			if (!tsc_cur_be32(&d, &j))
+				return false;
 			if (found) {
 				if (v)
 					put_opt(b, "(jumbo: ", j, false, " - already seen) ");
@@ -97,7 +93,6 @@ static bool ip6_opts(struct tsc__pr *pr, struct tsc_cur o, struct ip6_walk *w, b
 					put_opt(b, "(jumbo: ", j, false, ") ");
 			}
 			break;
-		}
 		default:
 			if (v) {
 				put_opt(b, "(opt_type ", type, true, ": len=");
@@ -123,11 +118,12 @@ static long ext_opts(struct tsc__pr *pr, struct tsc_cur c, struct ip6_walk *w, b
 		return -1;
 	}
 	hlen = ((uint32_t)l8 + 1) << 3;
-	tsc__puts(pr->b, hbh ? "HBH " : "DSTOPT ");
+	/* tcpdump names the header only once all of it is captured */
 	if (!tsc_cur_has(&c, hlen)) {
 		tsc__trunc(pr, hbh ? "hbhopt" : "dstopt");
 		return -1;
 	}
+	tsc__puts(pr->b, hbh ? "HBH " : "DSTOPT ");
 	body = c;
 	body.len = hlen;
 	(void)tsc_cur_skip(&body, 2);
@@ -321,7 +317,7 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	struct tsc_cur all, cur;
 	uint32_t total = 40;
 	bool found_ext = false, found_hbh = false;
-	uint8_t nh, ph = 255;
+	uint8_t nh, nh_next, ph = 255;
 
 	if (r == TSC_DECODE_TRUNC) {
 		tsc__trunc(pr, "ip6");
@@ -403,11 +399,14 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		if (adv < 0)
 			return;
 		found_ext = true;
-		ph = nh;
-		nh = cur.p[0];
-		/* tcpdump stops once the capture (or the datagram) is used up */
-		if (!tsc_cur_skip(&cur, (size_t)adv) || cur.len == 0)
+		if (!tsc_cur_peek_u8(&cur, 0, &nh_next))
 			return;
+		/* tcpdump's frag6 case stops once the capture is used up; after
+		 * the other headers it goes on to the next one even then */
+		if (!tsc_cur_skip(&cur, (size_t)adv) || (nh == 44 && cur.len == 0))
+			return;
+		ph = nh;
+		nh = nh_next;
 		total += (uint32_t)adv;
 	}
 }
@@ -416,8 +415,10 @@ void tsc__ip6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 
 static bool nonzero(struct tsc_cur a)
 {
-	for (size_t i = 0; i < a.len; i++)
-		if (a.p[i])
+	uint8_t x;
+
+	while (tsc_cur_u8(&a, &x))
+		if (x)
 			return true;
 	return false;
 }

@@ -242,14 +242,15 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 		} else if (m->code < TSC_ARRAY_SIZE(unreach_fmt)) {
 			put_fmt_addr(b, unreach_fmt[m->code], dst);
 		} else {
-			tsc__putc(b, '#');
-			tsc__put_u(b, m->code);
-			tsc__putc(b, ' ');
 			tsc__put_ip4(b, dst);
-			tsc__puts(b, " unreachable");
+			tsc__puts(b, " unreachable - #");
+			tsc__put_u(b, m->code);
 		}
 		return true;
 	case 11:
+		/* tcpdump checks that the quoted IP header is captured */
+		if (!tsc_cur_skip(&ip, 4) || !tsc_cur_has(&ip, 20))
+			return false;
 		if (m->code == 0) {
 			tsc__puts(b, "time exceeded in-transit");
 		} else if (m->code == 1) {
@@ -280,8 +281,9 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 		if (!tsc_cur_bytes(&body, gw, 4) || !tsc_cur_skip(&body, 16) ||
 		    !tsc_cur_bytes(&body, dst, 4))
 			return false;
-		tsc__puts(b, "redirect ");
+		tsc__puts(b, "redirect");
 		if (m->code < 4) {
+			tsc__putc(b, ' ');
 			tsc__put_ip4(b, dst);
 			tsc__puts(b, " to ");
 			tsc__puts(b, r[m->code]);
@@ -341,18 +343,27 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		     const struct tsc__l3 *l3)
 {
-	struct tsc_buf *b = pr->b;
+	struct tsc_buf *b = pr->b, sum_text;
 	struct tsc_wire_icmp m;
-	size_t mark = b->len;
+	bool ok;
 
 	if (tsc_wire_icmp_decode(c, &m) == TSC_DECODE_TRUNC && !m.have_hdr) {
 		tsc__trunc(pr, "icmp");
 		return;
 	}
-	tsc__puts(b, "ICMP ");
-	if (!icmp_summary(b, &m)) {
-		if (!b->err && b->len >= mark)
-			b->len = mark;
+	/* tcpdump prints "ICMP " only with a complete summary: build it apart,
+	 * since b may have handed earlier bytes to its sink already */
+	tsc_buf_init(&sum_text, 1024);
+	ok = icmp_summary(&sum_text, &m);
+	if (ok) {
+		tsc__puts(b, "ICMP ");
+		if (sum_text.len)
+			tsc__put(b, sum_text.p, sum_text.len);
+	}
+	if (tsc_buf_error(&sum_text) && !b->err)
+		b->err = tsc_buf_error(&sum_text);
+	tsc_buf_release(&sum_text);
+	if (!ok) {
 		tsc__trunc(pr, "icmp");
 		return;
 	}
@@ -376,9 +387,9 @@ void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		struct tsc_cur in = c;
 		uint16_t ilen;
 
-		(void)tsc_cur_skip(&in, 8);
 		tsc__puts(b, "\n\t");
-		if (!tsc_cur_peek_be16(&in, 2, &ilen)) {
+		/* the quoted datagram starts after the 8-byte ICMP header */
+		if (!tsc_cur_skip(&in, 8) || !tsc_cur_peek_be16(&in, 2, &ilen)) {
 			tsc__trunc(pr, "icmp");
 			return;
 		}
@@ -450,39 +461,57 @@ static const char *icmp6_type_name(uint8_t t)
 	}
 }
 
+static void icmp6_put_type(struct tsc_buf *b, uint8_t type)
+{
+	const char *name = icmp6_type_name(type);
+
+	if (name) {
+		tsc__puts(b, name);
+	} else {
+		tsc__puts(b, "unknown icmp6 type (");
+		tsc__put_u(b, type);
+		tsc__putc(b, ')');
+	}
+}
+
 static const char *const unreach6[] = { "unreachable route", "unreachable prohibited",
 					"beyond scope", "unreachable address", "unreachable port" };
 
-/* The upper-layer header of the packet an ICMPv6 error quotes (get_upperlayer). */
+/* The TCP or UDP header of the packet an ICMPv6 error quotes, past its
+ * extension headers (tcpdump's get_upperlayer): false for any other upper
+ * layer or a short capture, which tcpdump prints as truncated. */
 static bool quoted_ports(struct tsc_cur ip6, uint8_t *proto, uint16_t *dport)
 {
-	uint8_t nh;
+	uint8_t nh, l8;
 
 	if (!tsc_cur_peek_u8(&ip6, 6, &nh) || !tsc_cur_skip(&ip6, 40))
 		return false;
 	for (int i = 0; i < 8; i++) {
-		uint8_t l8;
+		size_t hlen;
 
 		switch (nh) {
+		case 6:
+		case 17:
+			*proto = nh;
+			return tsc_cur_peek_be16(&ip6, 2, dport);
 		case 0:
 		case 60:
 		case 43:
+		case 51:
 			if (!tsc_cur_peek_u8(&ip6, 1, &l8))
 				return false;
-			nh = ip6.p[0];
-			if (!tsc_cur_skip(&ip6, ((size_t)l8 + 1) << 3))
-				return false;
+			/* AH counts 4-octet units less 2 (RFC 4302), the others 8-octet
+			 * units less 1 (RFC 8200) */
+			hlen = nh == 51 ? ((size_t)l8 + 2) << 2 : ((size_t)l8 + 1) << 3;
 			break;
 		case 44:
-			if (!tsc_cur_has(&ip6, 8))
-				return false;
-			nh = ip6.p[0];
-			(void)tsc_cur_skip(&ip6, 8);
+			hlen = 8;
 			break;
 		default:
-			*proto = nh;
-			return tsc_cur_peek_be16(&ip6, 2, dport);
+			return false;
 		}
+		if (!tsc_cur_peek_u8(&ip6, 0, &nh) || !tsc_cur_skip(&ip6, hlen))
+			return false;
 	}
 	return false;
 }
@@ -529,16 +558,8 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 				return false;
 			tsc__puts(b, ", ");
 			tsc__put_ip6(b, a);
-			if (proto == 6 || proto == 17) {
-				tsc__puts(b, proto == 6 ? " tcp port " : " udp port ");
-				tsc__put_u(b, dport);
-			} else {
-				tsc__puts(b, " protocol ");
-				tsc__put_u(b, proto);
-				tsc__puts(b, " port ");
-				tsc__put_u(b, dport);
-				tsc__puts(b, " unreachable");
-			}
+			tsc__puts(b, proto == 6 ? " tcp port " : " udp port ");
+			tsc__put_u(b, dport);
 		} else if (pr->o->vflag <= 1) {
 			tsc__hex_print(b, "\n\t", m->msg.p,
 				       m->msg.len < length ? m->msg.len : length);
@@ -664,9 +685,15 @@ void tsc__icmp6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 {
 	struct tsc_buf *b = pr->b;
 	struct tsc_wire_icmp m;
-	const char *name;
 
 	if (tsc_wire_icmp_decode(c, &m) == TSC_DECODE_TRUNC && !m.have_hdr) {
+		uint8_t type;
+
+		/* tcpdump names the type before it reads the code */
+		if (tsc_cur_peek_u8(&c, 0, &type)) {
+			tsc__puts(b, "ICMP6, ");
+			icmp6_put_type(b, type);
+		}
 		tsc__trunc(pr, "icmp6");
 		return;
 	}
@@ -684,14 +711,7 @@ void tsc__icmp6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		}
 	}
 	tsc__puts(b, "ICMP6, ");
-	name = icmp6_type_name(m.type);
-	if (name) {
-		tsc__puts(b, name);
-	} else {
-		tsc__puts(b, "unknown icmp6 type (");
-		tsc__put_u(b, m.type);
-		tsc__putc(b, ')');
-	}
+	icmp6_put_type(b, m.type);
 	if (pr->o->vflag && m.type >= 133 && m.type <= 137) {
 		tsc__puts(b, ", length ");
 		tsc__put_u(b, length);

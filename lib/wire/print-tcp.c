@@ -152,56 +152,199 @@ static const char *opt_name(uint8_t kind)
 	}
 }
 
-static void put_bytes_hex(struct tsc_buf *b, const uint8_t *p, size_t n)
+/* The rest of c as lowercase hex, two digits a byte. */
+static void put_bytes_hex(struct tsc_buf *b, struct tsc_cur c)
 {
 	static const char hx[] = "0123456789abcdef";
+	uint8_t x;
 
-	for (size_t i = 0; i < n; i++) {
-		tsc__putc(b, hx[p[i] >> 4]);
-		tsc__putc(b, hx[p[i] & 0xf]);
+	while (tsc_cur_u8(&c, &x)) {
+		tsc__putc(b, hx[x >> 4]);
+		tsc__putc(b, hx[x & 0xf]);
 	}
 }
 
-static uint64_t be64(const uint8_t *p)
+/* label, then the next 4 bytes (or 8 when wide) of c as a big-endian number,
+ * in hex when hex; false (nothing read) when c is too short. */
+static bool put_num(struct tsc_buf *b, const char *label, bool wide, bool hex, struct tsc_cur *c)
 {
-	uint64_t v = 0;
+	uint64_t v;
+	uint32_t v32;
 
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* An MPTCP DSS data ACK or data sequence number (RFC 8684 3.3): the label,
- * then 8 bytes when wide, else 4; false when the option is too short. */
-static bool put_dss_num(struct tsc_buf *b, const char *label, bool wide, struct tsc_cur *c)
-{
-	uint32_t hi = 0, lo;
-
+	if (wide) {
+		if (!tsc_cur_be64(c, &v))
+			return false;
+	} else {
+		if (!tsc_cur_be32(c, &v32))
+			return false;
+		v = v32;
+	}
 	tsc__puts(b, label);
-	if (wide && !tsc_cur_be32(c, &hi))
-		return false;
-	if (!tsc_cur_be32(c, &lo))
-		return false;
-	tsc__put_u(b, (uint64_t)hi << 32 | lo);
+	if (hex)
+		tsc__put_hex(b, v, 0);
+	else
+		tsc__put_u(b, v);
 	return true;
 }
 
-/* RFC 8684 section 3; returns false for tcpdump's "[bad opt]". */
-static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8_t flags)
+/* label, then the next byte of c in decimal. */
+static bool put_u8(struct tsc_buf *b, const char *label, struct tsc_cur *c)
+{
+	uint8_t v;
+
+	if (!tsc_cur_u8(c, &v))
+		return false;
+	tsc__puts(b, label);
+	tsc__put_u(b, v);
+	return true;
+}
+
+/* MP_CAPABLE (RFC 8684 3.1); c is past the subtype byte. */
+static bool mptcp_capable(struct tsc_buf *b, struct tsc_cur c, uint32_t len, uint8_t st,
+			  uint8_t flags)
+{
+	unsigned ver = st & 0xfu;
+	uint8_t f;
+
+	if (!((len == 12 || len == 4) && (flags & TSC_TH_SYN)) &&
+	    !((len == 20 || len == 22) && (flags & (TSC_TH_SYN | TSC_TH_ACK)) == TSC_TH_ACK))
+		return false;
+	if (ver > 1) {
+		tsc__puts(b, " Unknown Version (");
+		tsc__put_u(b, ver);
+		tsc__putc(b, ')');
+		return true;
+	}
+	if (!tsc_cur_u8(&c, &f))
+		return false;
+	tsc__puts(b, " v");
+	tsc__put_u(b, ver);
+	if (f & 0x80)
+		tsc__puts(b, " csum");
+	if (len == 12 || len >= 20) {
+		if (!put_num(b, " {0x", true, true, &c))
+			return false;
+		if (len >= 20 && !put_num(b, ",0x", true, true, &c))
+			return false;
+		tsc__putc(b, '}');
+	}
+	return true;
+}
+
+/* MP_JOIN (RFC 8684 3.2): SYN, SYN/ACK and third-ACK forms by length. */
+static bool mptcp_join(struct tsc_buf *b, struct tsc_cur c, uint32_t len, uint8_t st, uint8_t flags)
+{
+	struct tsc_cur hmac;
+
+	if (!(len == 12 && (flags & TSC_TH_SYN)) &&
+	    !(len == 16 && (flags & (TSC_TH_SYN | TSC_TH_ACK)) == (TSC_TH_SYN | TSC_TH_ACK)) &&
+	    !(len == 24 && (flags & TSC_TH_ACK)))
+		return false;
+	if (len != 24) {
+		if (st & 1)
+			tsc__puts(b, " backup");
+		if (!put_u8(b, " id ", &c))
+			return false;
+	} else if (!tsc_cur_skip(&c, 1)) {
+		return false;
+	}
+	if (len == 12)
+		return put_num(b, " token 0x", false, true, &c) &&
+		       put_num(b, " nonce 0x", false, true, &c);
+	if (len == 16)
+		return put_num(b, " hmac 0x", true, true, &c) &&
+		       put_num(b, " nonce 0x", false, true, &c);
+	if (!tsc_cur_sub(&c, 20, &hmac))
+		return false;
+	tsc__puts(b, " hmac 0x");
+	put_bytes_hex(b, hmac);
+	return true;
+}
+
+/* DSS (RFC 8684 3.3): flags, then the fields they announce; the data ACK
+ * and data sequence number are 8 bytes wide when their flag says so. */
+static bool mptcp_dss(struct tsc_buf *b, struct tsc_cur c, uint32_t len, uint8_t flags)
+{
+	uint8_t f;
+
+	if (len < 4 || (flags & TSC_TH_SYN) || !tsc_cur_u8(&c, &f))
+		return false;
+	if (f & 0x10)
+		tsc__puts(b, " fin");
+	if ((f & 0x01) && !put_num(b, " ack ", f & 0x02, false, &c))
+		return false;
+	if (f & 0x04) {
+		uint32_t subseq;
+		uint16_t dlen, csum;
+
+		if (!put_num(b, " seq ", f & 0x08, false, &c) || !tsc_cur_be32(&c, &subseq))
+			return false;
+		tsc__puts(b, " subseq ");
+		tsc__put_u(b, subseq);
+		if (!tsc_cur_be16(&c, &dlen))
+			return false;
+		tsc__puts(b, " len ");
+		tsc__put_u(b, dlen);
+		if (tsc_cur_be16(&c, &csum)) {
+			tsc__puts(b, " csum 0x");
+			tsc__put_hex(b, csum, 0);
+		}
+	}
+	return c.len == 0;
+}
+
+/* ADD_ADDR (RFC 8684 3.4.1): the length tells the address family and
+ * whether a port and a truncated HMAC follow. */
+static bool mptcp_add_addr(struct tsc_buf *b, struct tsc_cur c, uint32_t len, uint8_t st)
+{
+	static const struct {
+		unsigned v;
+		const char *s;
+	} echo[] = { { 6, "v0-ip6" }, { 4, "v0-ip4" }, { 1, "v1-echo" }, { 0, "v1" } };
+	const char *es = "[bad version/echo]";
+	bool v6 = len > 18, port, hmac;
+	uint8_t a[16];
+	uint16_t pn;
+
+	if (!(len == 8 || len == 10 || len == 16 || len == 18 || len == 20 || len == 22 ||
+	      len == 28 || len == 30))
+		return false;
+	port = len == 10 || len == 18 || len == 22 || len == 30;
+	hmac = len == 16 || len == 18 || len == 28 || len == 30;
+	for (unsigned i = 0; i < TSC_ARRAY_SIZE(echo); i++)
+		if (echo[i].v == (st & 0xfu))
+			es = echo[i].s;
+	tsc__putc(b, ' ');
+	tsc__puts(b, es);
+	if (!put_u8(b, " id ", &c) || !tsc_cur_bytes(&c, a, v6 ? 16 : 4))
+		return false;
+	tsc__putc(b, ' ');
+	if (v6)
+		tsc__put_ip6(b, a);
+	else
+		tsc__put_ip4(b, a);
+	if (port) {
+		if (!tsc_cur_be16(&c, &pn))
+			return false;
+		tsc__putc(b, ':');
+		tsc__put_u(b, pn);
+	}
+	return !hmac || put_num(b, " hmac 0x", true, true, &c);
+}
+
+/* RFC 8684 section 3; c is the option data after kind and length, len the
+ * declared option length. Returns false for tcpdump's "[bad opt]". */
+static bool mptcp_print(struct tsc_buf *b, struct tsc_cur c, uint32_t len, uint8_t flags)
 {
 	static const char *const names[] = { "capable",	 "join",       "dss",
 					     "add-addr", "rem-addr",   "prio",
 					     "fail",	 "fast-close", "unknown" };
+	uint8_t st, id;
 	unsigned sub;
 
-	if (len < 3)
+	if (len < 3 || !tsc_cur_u8(&c, &st))
 		return false;
-	sub = o[2] >> 4;
+	sub = st >> 4;
 	if (sub > 8)
 		sub = 8;
 	tsc__putc(b, ' ');
@@ -209,169 +352,43 @@ static bool mptcp_print(struct tsc_buf *b, const uint8_t *o, uint32_t len, uint8
 	tsc__putc(b, ' ');
 	tsc__puts(b, names[sub]);
 	switch (sub) {
-	case 0: {
-		unsigned ver;
-
-		if (!((len == 12 || len == 4) && (flags & TSC_TH_SYN)) &&
-		    !((len == 20 || len == 22) &&
-		      (flags & (TSC_TH_SYN | TSC_TH_ACK)) == TSC_TH_ACK))
-			return false;
-		ver = o[2] & 0xf;
-		if (ver > 1) {
-			tsc__puts(b, " Unknown Version (");
-			tsc__put_u(b, ver);
-			tsc__putc(b, ')');
-			return true;
-		}
-		tsc__puts(b, " v");
-		tsc__put_u(b, ver);
-		if (o[3] & 0x80)
-			tsc__puts(b, " csum");
-		if (len == 12 || len >= 20) {
-			tsc__puts(b, " {0x");
-			tsc__put_hex(b, be64(o + 4), 0);
-			if (len >= 20) {
-				tsc__puts(b, ",0x");
-				tsc__put_hex(b, be64(o + 12), 0);
-			}
-			tsc__putc(b, '}');
-		}
-		return true;
-	}
+	case 0:
+		return mptcp_capable(b, c, len, st, flags);
 	case 1:
-		if (!(len == 12 && (flags & TSC_TH_SYN)) &&
-		    !(len == 16 &&
-		      (flags & (TSC_TH_SYN | TSC_TH_ACK)) == (TSC_TH_SYN | TSC_TH_ACK)) &&
-		    !(len == 24 && (flags & TSC_TH_ACK)))
-			return false;
-		if (len != 24) {
-			if (o[2] & 1)
-				tsc__puts(b, " backup");
-			tsc__puts(b, " id ");
-			tsc__put_u(b, o[3]);
-		}
-		if (len == 12) {
-			tsc__puts(b, " token 0x");
-			tsc__put_hex(b, be32(o + 4), 0);
-			tsc__puts(b, " nonce 0x");
-			tsc__put_hex(b, be32(o + 8), 0);
-		} else if (len == 16) {
-			tsc__puts(b, " hmac 0x");
-			tsc__put_hex(b, be64(o + 4), 0);
-			tsc__puts(b, " nonce 0x");
-			tsc__put_hex(b, be32(o + 12), 0);
-		} else {
-			tsc__puts(b, " hmac 0x");
-			put_bytes_hex(b, o + 4, 20);
-		}
-		return true;
-	case 2: {
-		struct tsc_cur c;
-		uint8_t f;
-
-		if (len < 4 || (flags & TSC_TH_SYN))
-			return false;
-		f = o[3];
-		if (f & 0x10)
-			tsc__puts(b, " fin");
-		c = tsc_cur_make(o + 4, len - 4u);
-		if ((f & 0x01) && !put_dss_num(b, " ack ", f & 0x02, &c))
-			return false;
-		if (f & 0x04) {
-			uint32_t subseq;
-			uint16_t dlen, csum;
-
-			if (!put_dss_num(b, " seq ", f & 0x08, &c) || !tsc_cur_be32(&c, &subseq))
-				return false;
-			tsc__puts(b, " subseq ");
-			tsc__put_u(b, subseq);
-			if (!tsc_cur_be16(&c, &dlen))
-				return false;
-			tsc__puts(b, " len ");
-			tsc__put_u(b, dlen);
-			if (tsc_cur_be16(&c, &csum)) {
-				tsc__puts(b, " csum 0x");
-				tsc__put_hex(b, csum, 0);
-			}
-		}
-		return c.len == 0;
-	}
-	case 3: {
-		static const struct {
-			unsigned v;
-			const char *s;
-		} echo[] = { { 6, "v0-ip6" }, { 4, "v0-ip4" }, { 1, "v1-echo" }, { 0, "v1" } };
-		const char *es = "[bad version/echo]";
-
-		if (!(len == 8 || len == 10 || len == 16 || len == 18 || len == 20 || len == 22 ||
-		      len == 28 || len == 30))
-			return false;
-		for (unsigned i = 0; i < TSC_ARRAY_SIZE(echo); i++)
-			if (echo[i].v == (o[2] & 0xfu))
-				es = echo[i].s;
-		tsc__putc(b, ' ');
-		tsc__puts(b, es);
-		tsc__puts(b, " id ");
-		tsc__put_u(b, o[3]);
-		tsc__putc(b, ' ');
-		if (len <= 18) {
-			tsc__put_ip4(b, o + 4);
-			if (len == 10 || len == 18) {
-				tsc__putc(b, ':');
-				tsc__put_u(b, (uint32_t)o[8] << 8 | o[9]);
-			}
-			if (len == 16 || len == 18) {
-				tsc__puts(b, " hmac 0x");
-				tsc__put_hex(b, be64(o + (len == 16 ? 8 : 10)), 0);
-			}
-		} else {
-			tsc__put_ip6(b, o + 4);
-			if (len == 22 || len == 30) {
-				tsc__putc(b, ':');
-				tsc__put_u(b, (uint32_t)o[20] << 8 | o[21]);
-			}
-			if (len == 28 || len == 30) {
-				tsc__puts(b, " hmac 0x");
-				tsc__put_hex(b, be64(o + (len == 28 ? 20 : 22)), 0);
-			}
-		}
-		return true;
-	}
+		return mptcp_join(b, c, len, st, flags);
+	case 2:
+		return mptcp_dss(b, c, len, flags);
+	case 3:
+		return mptcp_add_addr(b, c, len, st);
 	case 4:
 		if (len < 4)
 			return false;
 		tsc__puts(b, " id");
-		for (uint32_t i = 3; i < len; i++) {
+		while (tsc_cur_u8(&c, &id)) {
 			tsc__putc(b, ' ');
-			tsc__put_u(b, o[i]);
+			tsc__put_u(b, id);
 		}
 		return true;
 	case 5:
 		if (len != 3 && len != 4)
 			return false;
-		tsc__puts(b, (o[2] & 1) ? " backup" : " non-backup");
-		if (len == 4) {
-			tsc__puts(b, " id ");
-			tsc__put_u(b, o[3]);
-		}
-		return true;
+		tsc__puts(b, (st & 1) ? " backup" : " non-backup");
+		return len != 4 || put_u8(b, " id ", &c);
 	case 6:
 	case 7:
-		if (len != 12)
+		if (len != 12 || !tsc_cur_skip(&c, 1))
 			return false;
-		tsc__puts(b, sub == 6 ? " seq " : " key 0x");
-		if (sub == 6)
-			tsc__put_u(b, be64(o + 4));
-		else
-			tsc__put_hex(b, be64(o + 4), 0);
-		return true;
+		return put_num(b, sub == 6 ? " seq " : " key 0x", true, sub == 7, &c);
 	default:
 		return true;
 	}
 }
 
-static void tfo_print(struct tsc__pr *pr, const uint8_t *d, uint32_t n, bool exp)
+/* TCP Fast Open (RFC 7413 section 4.1.1): d is the cookie. */
+static void tfo_print(struct tsc__pr *pr, struct tsc_cur d, bool exp)
 {
+	size_t n = d.len;
+
 	if (exp)
 		tsc__puts(pr->b, "tfo");
 	if (n == 0) {
@@ -380,7 +397,7 @@ static void tfo_print(struct tsc__pr *pr, const uint8_t *d, uint32_t n, bool exp
 		tsc__invalid(pr);
 	} else {
 		tsc__puts(pr->b, " cookie ");
-		put_bytes_hex(pr->b, d, n);
+		put_bytes_hex(pr->b, d);
 	}
 }
 
@@ -390,9 +407,12 @@ struct tcp_ctx {
 	uint32_t length; /* payload length */
 	bool rev;
 	uint32_t thseq, thack;
+	/* what "[|...]" names: tcpdump's mptcp_print sets ndo_protocol to
+	 * "mptcp", so every later truncation of the packet says so */
+	const char *proto;
 };
 
-static void md5_print(struct tsc__pr *pr, const struct tcp_ctx *x, const uint8_t *sig)
+static void md5_print(struct tsc__pr *pr, const struct tcp_ctx *x, struct tsc_cur sig)
 {
 	/* tcpdump with libcrypto: it cannot check without -M, says why */
 	if (x->t->seg.len < x->t->hlen + (size_t)x->length)
@@ -400,7 +420,46 @@ static void md5_print(struct tsc__pr *pr, const struct tcp_ctx *x, const uint8_t
 	else
 		tsc__puts(pr->b, "shared secret not supplied with -M, ");
 	tsc__puts(pr->b, "can't check - ");
-	put_bytes_hex(pr->b, sig, 16);
+	put_bytes_hex(pr->b, sig);
+}
+
+/* SACK blocks (RFC 2018 section 3), relative to the conversation's base. */
+static void sack_print(struct tsc_buf *b, const struct tcp_ctx *x, struct tsc_cur d, uint32_t dl)
+{
+	uint32_t base = x->rev ? x->thseq : x->thack;
+
+	if (dl % 8 != 0) {
+		tsc__puts(b, " invalid sack");
+		return;
+	}
+	tsc__putc(b, ' ');
+	tsc__put_u(b, dl / 8);
+	tsc__putc(b, ' ');
+	while (tsc_cur_has(&d, 8)) {
+		uint32_t s, e;
+
+		(void)tsc_cur_be32(&d, &s);
+		(void)tsc_cur_be32(&d, &e);
+		tsc__putc(b, '{');
+		tsc__put_u(b, (uint32_t)(s - base));
+		tsc__putc(b, ':');
+		tsc__put_u(b, (uint32_t)(e - base));
+		tsc__putc(b, '}');
+	}
+}
+
+/* TCP-AO (RFC 5925 section 2.2): key ids, then the MAC, as far as captured. */
+static void tcp_ao_print(struct tsc__pr *pr, struct tsc_cur d, uint32_t dl)
+{
+	if (dl < 2) {
+		tsc__invalid(pr);
+		return;
+	}
+	/* tcpdump prints " mac 0x" before it checks the MAC's first byte */
+	if (put_u8(pr->b, " keyid ", &d) && put_u8(pr->b, " rnextkeyid ", &d) && dl > 2) {
+		tsc__puts(pr->b, " mac 0x");
+		put_bytes_hex(pr->b, d);
+	}
 }
 
 /* Prints one option's data; false: "[bad opt]" (mptcp/exp) */
@@ -408,8 +467,8 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 			   const struct tsc_wire_tcpopt *o)
 {
 	struct tsc_buf *b = pr->b;
-	const uint8_t *d = o->data.p;
-	uint32_t n = (uint32_t)o->data.len, dl = o->len >= 2 ? o->len - 2u : 0;
+	struct tsc_cur d = o->data;
+	uint32_t dl = o->len >= 2 ? o->len - 2u : 0;
 
 	switch (o->kind) {
 	case 2:
@@ -423,23 +482,7 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 		tsc__put_u(b, o->v[0]);
 		return true;
 	case 5:
-		if (dl % 8 != 0) {
-			tsc__puts(b, " invalid sack");
-			return true;
-		}
-		tsc__putc(b, ' ');
-		tsc__put_u(b, dl / 8);
-		tsc__putc(b, ' ');
-		for (uint32_t i = 0; i + 8 <= n; i += 8) {
-			uint32_t s = be32(d + i), e = be32(d + i + 4);
-			uint32_t base = x->rev ? x->thseq : x->thack;
-
-			tsc__putc(b, '{');
-			tsc__put_u(b, (uint32_t)(s - base));
-			tsc__putc(b, ':');
-			tsc__put_u(b, (uint32_t)(e - base));
-			tsc__putc(b, '}');
-		}
+		sack_print(b, x, d, dl);
 		return true;
 	case 8:
 		tsc__puts(b, " val ");
@@ -451,12 +494,15 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 		tsc__putc(b, ' ');
 		md5_print(pr, x, d);
 		return true;
-	case 20:
+	case 20: {
+		uint8_t cap;
+
+		if (!tsc_cur_u8(&d, &cap))
+			return false;
 		tsc__puts(b, " cap ");
-		tsc__put_hex(b, d[0], 2);
-		tsc__puts(b, " id ");
-		tsc__put_u(b, d[1]);
-		return true;
+		tsc__put_hex(b, cap, 2);
+		return put_u8(b, " id ", &d);
+	}
 	case 28: {
 		uint32_t uto = o->v[0];
 
@@ -468,42 +514,27 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 		return true;
 	}
 	case 29:
-		if (dl < 2) {
-			tsc__invalid(pr);
-			return true;
-		}
-		if (n >= 1) {
-			tsc__puts(b, " keyid ");
-			tsc__put_u(b, d[0]);
-		}
-		if (n >= 2) {
-			tsc__puts(b, " rnextkeyid ");
-			tsc__put_u(b, d[1]);
-		}
-		if (dl > 2 && n > 2) {
-			tsc__puts(b, " mac 0x");
-			put_bytes_hex(b, d + 2, n - 2);
-		}
+		tcp_ao_print(pr, d, dl);
 		return true;
 	case 0:
 	case 1:
 	case 4:
 		return true;
 	case 30:
-		return mptcp_print(b, d - 2, o->len, x->t->flags);
+		return mptcp_print(b, d, o->len, x->t->flags);
 	case 34:
 		tsc__putc(b, ' ');
-		tfo_print(pr, d, n, false);
+		tfo_print(pr, d, false);
 		return true;
 	case 254: {
 		uint16_t magic;
 
-		if (dl < 2)
+		/* RFC 6994: a 16-bit experiment id leads the data */
+		if (dl < 2 || !tsc_cur_be16(&d, &magic))
 			return false;
-		magic = (uint16_t)(d[0] << 8 | d[1]);
 		tsc__putc(b, '-');
 		if (magic == 0xf989)
-			tfo_print(pr, d + 2, n - 2, true);
+			tfo_print(pr, d, true);
 		else
 			tsc__put_hex(b, magic, 4);
 		return true;
@@ -511,18 +542,39 @@ static bool opt_data_print(struct tsc__pr *pr, const struct tcp_ctx *x,
 	default:
 		if (dl)
 			tsc__puts(b, " 0x");
-		put_bytes_hex(b, d, n);
+		put_bytes_hex(b, d);
 		return true;
 	}
 }
 
-static void opts_print(struct tsc__pr *pr, const struct tcp_ctx *x)
+/* SACK and TCP-AO with a length tcpdump calls invalid: it prints that
+ * without reading the data, so a short capture does not end the option. */
+static bool opt_data_unread(const struct tsc_wire_tcpopt *o)
+{
+	uint32_t dl = o->len >= 2 ? o->len - 2u : 0;
+
+	return (o->kind == 5 && dl % 8 != 0) || (o->kind == 29 && dl < 2);
+}
+
+/* Declared option bytes after option i (kind and length bytes included). */
+static uint32_t opt_area_left(const struct tsc_wire_tcp *t, unsigned i)
+{
+	uint32_t used = 0;
+
+	for (unsigned k = 0; k <= i && k < t->nopt; k++)
+		used += t->opt[k].len;
+	return t->hlen - 20 > used ? t->hlen - 20 - used : 0;
+}
+
+static void opts_print(struct tsc__pr *pr, struct tcp_ctx *x)
 {
 	struct tsc_buf *b = pr->b;
 	const struct tsc_wire_tcp *t = x->t;
+	bool trunc_next = false; /* the capture ends at the next option */
+	unsigned i;
 
 	tsc__puts(b, ", options [");
-	for (unsigned i = 0; i < t->nopt; i++) {
+	for (i = 0; i < t->nopt; i++) {
 		const struct tsc_wire_tcpopt *o = &t->opt[i];
 		const char *name = opt_name(o->kind);
 		uint32_t used;
@@ -537,16 +589,23 @@ static void opts_print(struct tsc__pr *pr, const struct tcp_ctx *x)
 		}
 		if (o->status == TSC_DECODE_BAD)
 			goto bad;
+		if (o->status == TSC_DECODE_TRUNC && opt_data_unread(o)) {
+			(void)opt_data_print(pr, x, o);
+			trunc_next = opt_area_left(t, i) > 0;
+			continue;
+		}
 		if (o->status == TSC_DECODE_TRUNC) {
 			if (o->kind == 5 || o->kind == 29 || !opt_name(o->kind))
 				(void)opt_data_print(pr, x, o);
 			/* tcpdump's LENCHECK goes to its local trunc label: it
 			 * closes with '>' once an option has been printed */
-			tsc__trunc(pr, "tcp");
+			tsc__trunc(pr, x->proto);
 			if (i)
 				tsc__putc(b, '>');
 			return;
 		}
+		if (o->kind == 30)
+			x->proto = "mptcp";
 		if (!opt_data_print(pr, x, o))
 			goto bad;
 		used = (uint32_t)o->data.len + (o->kind <= 1 ? 1u : 2u);
@@ -558,10 +617,10 @@ static void opts_print(struct tsc__pr *pr, const struct tcp_ctx *x)
 			tsc__putc(b, ']');
 		}
 	}
-	if (t->opt_status == TSC_DECODE_TRUNC) {
+	if (t->opt_status == TSC_DECODE_TRUNC || trunc_next) {
 		if (t->nopt)
 			tsc__putc(b, ',');
-		tsc__trunc(pr, "tcp");
+		tsc__trunc(pr, x->proto);
 		return;
 	}
 	if (t->opt_status == TSC_DECODE_BAD) {
@@ -572,8 +631,11 @@ static void opts_print(struct tsc__pr *pr, const struct tcp_ctx *x)
 	tsc__putc(b, ']');
 	return;
 bad:
+	/* tcpdump closes the list only when an option before the bad one was
+	 * printed (its ch != '\0'); i is the bad option's index (nopt when the
+	 * walk itself stopped on a bad length) */
 	tsc__puts(b, "[bad opt]");
-	if (t->nopt > 1 || (t->nopt == 1 && t->opt_status == TSC_DECODE_BAD))
+	if (i > 0)
 		tsc__putc(b, ']');
 	pr->stop = true;
 }
@@ -589,8 +651,13 @@ static void rst_data_print(struct tsc__pr *pr, struct tsc_cur d, uint32_t length
 		tsc__putc(b, '+');
 	}
 	tsc__putc(b, ' ');
-	for (uint32_t i = 0; i < n && i < d.len; i++)
-		tsc__put_char_vis(b, d.p[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t ch;
+
+		if (!tsc_cur_u8(&d, &ch))
+			break;
+		tsc__put_char_vis(b, ch);
+	}
 	tsc__putc(b, ']');
 }
 
@@ -695,7 +762,7 @@ void tsc__tcp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 {
 	struct tsc_buf *b = pr->b;
 	struct tsc_wire_tcp t;
-	struct tcp_ctx x = { .l3 = l3, .t = &t };
+	struct tcp_ctx x = { .l3 = l3, .t = &t, .proto = "tcp" };
 	enum tsc_decode r = tsc_wire_tcp_decode(c, length, &t);
 
 	if (!t.have_ports) {
@@ -756,7 +823,7 @@ void tsc__tcp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length, const
 		tsc__puts(b, ") < header length(");
 		tsc__put_u(b, t.hlen);
 		tsc__puts(b, ")]");
-		tsc__trunc(pr, "tcp");
+		tsc__trunc(pr, x.proto);
 		return;
 	}
 	if ((t.flags & TSC_TH_RST) && pr->o->vflag) {
