@@ -5,7 +5,8 @@
  * socket. Optional by nature: every function returns -EOPNOTSUPP when the
  * binary was built without BPF, and the kernel's refusal (-EPERM, -EINVAL,
  * -ENOENT: no BTF, no iterator) otherwise; callers fall back to netlink on
- * any negative result. Reference: bpf_iter (kernel 5.9+, tcp iterator).
+ * any negative result. Needs: bpf_iter tcp, bpf_loop, bpf_rdonly_cast and
+ * light-skeleton loading (BPF_PROG_TYPE_SYSCALL): Linux 6.2+.
  */
 #ifndef TSC_BPF_ITER_H
 #define TSC_BPF_ITER_H
@@ -22,21 +23,22 @@
 /* Counts the TCP sockets of the calling thread's network namespace (the
  * namespace is the one current when this is called) per kernel state, into
  * counts[1..TSC_TCP_MAX_STATES-1], adding to what is there: request sockets
- * as SYN_RECV and timewait sockets by their substate, as the netlink census
- * counts them. ipv4/ipv6 choose the families. counts[TSC_TCP_CLOSE] is not
- * touched: bound-but-unconnected sockets are not in the tables the iterator
- * walks (netlink dumps them since Linux 6.10); a caller that shows CLOSED
- * adds a netlink count of that state alone. Returns the number of sockets
- * counted, or -errno (see above). Costs one BPF load (~20 ms, mostly the
- * kernel BTF) plus ~0.1 us per socket. */
+ * as SYN_RECV, timewait sockets by their substate, CLOSED as bound-inactive
+ * sockets (Linux 6.10+, where netlink reports them; 0 before), as the
+ * netlink census counts them. ipv4/ipv6 choose the families. census.bpf.c
+ * walks the established and bind hashes itself, lock-free (the bpf_iter
+ * tcp walk is not cheaper than netlink: doc/internals/bpf-iter.md); loaded
+ * as a light skeleton, so no kernel BTF is parsed in user space. Returns the
+ * number of sockets counted, or -errno (see above; -EIO when the walk gave
+ * up on a table that kept changing under it). Costs ~10 ms of load plus
+ * ~0.3 us per socket (both tables), measured on 6.18. */
 TSC_MUST_CHECK long tsc_bpf_iter_count_states(bool ipv4, bool ipv6,
 					      uint64_t counts[TSC_TCP_MAX_STATES]);
 
 /* The census of q (families and states; no other filter) as
- * tsc_sockdiag_count() makes it, from the iterator plus, when q asks for
- * CLOSED, a netlink count of that state alone through h. Adds to counts
- * only on success. Returns the number of sockets, or -errno: callers fall
- * back to tsc_sockdiag_count(). */
+ * tsc_sockdiag_count() makes it, from the iterator alone (h is not used any
+ * more: kept for the callers). Adds to counts only on success. Returns the
+ * number of sockets, or -errno: callers fall back to tsc_sockdiag_count(). */
 TSC_MUST_CHECK long tsc_bpf_iter_census(struct tsc_sockdiag *h, const struct tsc_sockdiag_query *q,
 					uint64_t counts[TSC_TCP_MAX_STATES]);
 
