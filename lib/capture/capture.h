@@ -38,7 +38,8 @@ struct tsc_capture *tsc_capture_open_file(const char *path, bool nano, char *err
 /* Reads a pcap/pcapng file from an open stream (a pipe, fmemopen()...).
  * Takes ownership of f: it is closed by tsc_capture_close(), or here on
  * failure (stdin excepted). tsc_capture_open_file() is this with a larger
- * stdio buffer. */
+ * stdio buffer, no stdio locking, and (regular files) error offsets found
+ * without an ftello() per record. */
 struct tsc_capture *tsc_capture_open_stream(FILE *f, bool nano, char *errbuf);
 void tsc_capture_close(struct tsc_capture *c);
 
@@ -50,8 +51,11 @@ int tsc_capture_snaplen(const struct tsc_capture *c);
 
 /* Runs until count packets (0: no limit), EOF, an error, the callback asks to
  * stop or tsc_capture_breakloop(). Returns 0 (done/EOF), 1 (interrupted) or
- * -errno with errbuf set; for files, *ret_offset gets the byte offset of the
- * failure when known (else -1). */
+ * -errno with errbuf set; for files, *ret_offset gets the byte offset where
+ * the record that failed starts, when known (else -1): a regular file opened
+ * by tsc_capture_open_file() is read again up to the failure to find it; a
+ * seekable stream is asked with ftello() after each record (with a filter,
+ * that is the end of the last record that matched); a pipe gives none. */
 TSC_MUST_CHECK int tsc_capture_loop(struct tsc_capture *c, uint64_t count, tsc_capture_cb cb,
 				    void *arg, char *errbuf, long long *ret_offset);
 /* Async-signal-safe. */

@@ -6,12 +6,19 @@
  * byte offset of a corrupt record) and every record decoded and printed by
  * lib/wire with the file's link type. The last input byte picks the printer
  * flags (-v, -x/-X, -e, -tttt, --nano...), so real files seed every variant.
+ * A damaged input is then also read as a regular file (a memfd opened by
+ * path: tsc_capture_open_file, which finds the offset of a bad record by
+ * reading the file again instead of an ftello() per record); both ways must
+ * name the same byte offset, else abort().
  * Seeds: tests/corpus/pcap/ (small captures of our own plus hand-broken files).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "capture/capture.h"
 #include "core/buf.h"
@@ -37,6 +44,40 @@ static int on_packet(void *arg, int64_t sec, uint32_t frac, const uint8_t *pkt, 
 	return ++f->n >= 20000;
 }
 
+static int count_only(void *arg, int64_t sec, uint32_t frac, const uint8_t *pkt, uint32_t caplen,
+		      uint32_t len)
+{
+	uint64_t *n = arg;
+
+	(void)sec, (void)frac, (void)pkt, (void)caplen, (void)len;
+	return ++*n >= 20000;
+}
+
+/* The same bytes as a regular file opened by path: same failure offset. */
+static void check_file_offset(const uint8_t *data, size_t size, bool nano, long long want)
+{
+	char eb[TSC_CAPTURE_ERRBUF] = "", path[64];
+	struct tsc_capture *c;
+	long long off = -1;
+	uint64_t n = 0;
+	int fd = memfd_create("fuzz-pcap", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	c = tsc_capture_open_file(path, nano, eb);
+	if (c) {
+		if (tsc_capture_loop(c, 0, count_only, &n, eb, &off) == -EIO && off != want)
+			abort();
+		tsc_capture_close(c);
+	}
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char eb[TSC_CAPTURE_ERRBUF] = "";
@@ -44,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tsc_wire_opts o = { 0 };
 	struct tsc_capture *c;
 	long long off = -1;
+	int r = 0;
 	uint8_t fl;
 	FILE *fp;
 
@@ -70,10 +112,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.pr = tsc_wire_printer_new(&o);
 	if (f.pr) {
 		tsc_buf_init(&f.out, 0);
-		(void)tsc_capture_loop(c, 0, on_packet, &f, eb, &off);
+		r = tsc_capture_loop(c, 0, on_packet, &f, eb, &off);
 		tsc_buf_release(&f.out);
 		tsc_wire_printer_free(f.pr);
 	}
 	tsc_capture_close(c);
+	if (r == -EIO && off >= 0)
+		check_file_offset(data, size, o.nano, off);
 	return 0;
 }
