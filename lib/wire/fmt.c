@@ -213,14 +213,28 @@ void tsc__put_ip6(struct tsc_buf *b, const uint8_t *a)
 	tsc__put(b, s, n);
 }
 
-void tsc__put_mac(struct tsc_buf *b, const uint8_t *a, size_t n)
+/* Colon-separated hex of every byte of c: a MAC address (6 bytes), or an ARP
+ * hardware address of any other length. */
+void tsc__put_mac(struct tsc_buf *b, struct tsc_cur c)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			tsc__putc(b, ':');
-		tsc__putc(b, hexdig[a[i] >> 4]);
-		tsc__putc(b, hexdig[a[i] & 0xf]);
+	char s[3 * 16];
+	size_t n = 0;
+	uint8_t x;
+
+	if (!tsc_cur_u8(&c, &x))
+		return;
+	for (;;) {
+		s[n++] = hexdig[x >> 4];
+		s[n++] = hexdig[x & 0xf];
+		if (!tsc_cur_u8(&c, &x))
+			break;
+		if (n > sizeof(s) - 3) {
+			tsc__put(b, s, n);
+			n = 0;
+		}
+		s[n++] = ':';
 	}
+	tsc__put(b, s, n);
 }
 
 static bool isgraph_ascii(uint8_t c)
@@ -242,74 +256,112 @@ void tsc__put_char_vis(struct tsc_buf *b, uint8_t c)
 	}
 }
 
-static void put_offset(struct tsc_buf *b, const char *ident, size_t off)
+/* "0x%04x: " into s; returns the length (at most 20). */
+static size_t fmt_offset(char *s, size_t off)
 {
-	tsc__puts(b, ident);
-	tsc__puts(b, "0x");
-	tsc__put_hex(b, off, 4);
-	tsc__puts(b, ": ");
+	size_t n = 4;
+
+	while (n < 16 && off >> (4 * n))
+		n++;
+	s[0] = '0';
+	s[1] = 'x';
+	for (size_t i = 0; i < n; i++)
+		s[2 + i] = hexdig[(off >> (4 * (n - 1 - i))) & 0xf];
+	s[n + 2] = ':';
+	s[n + 3] = ' ';
+	return n + 4;
 }
 
-void tsc__hex_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size_t len)
+/*
+ * The dumps read the packet through the cursor a line (16 bytes) at a time:
+ * tsc_cur_bytes copies the line out, and the line is formatted from that copy
+ * into one local string, handed to the buffer with one put.
+ */
+
+/* -x: tcpdump's hex_print_with_offset, " %02x%02x" per pair, a line per 16 bytes */
+void tsc__hex_print(struct tsc_buf *b, const char *ident, struct tsc_cur c)
 {
-	size_t i;
+	size_t identlen = strlen(ident);
 
-	for (i = 0; i + 1 < len; i += 2) {
-		if (i % 16 == 0)
-			put_offset(b, ident, i);
-		tsc__putc(b, ' ');
-		tsc__putc(b, hexdig[p[i] >> 4]);
-		tsc__putc(b, hexdig[p[i] & 0xf]);
-		tsc__putc(b, hexdig[p[i + 1] >> 4]);
-		tsc__putc(b, hexdig[p[i + 1] & 0xf]);
-	}
-	if (len & 1) {
-		if (i % 16 == 0)
-			put_offset(b, ident, i);
-		tsc__putc(b, ' ');
-		tsc__putc(b, hexdig[p[i] >> 4]);
-		tsc__putc(b, hexdig[p[i] & 0xf]);
-	}
-}
+	for (size_t off = 0; c.len; off += 16) {
+		uint8_t in[16];
+		char line[20 + 40];
+		size_t n = c.len < 16 ? c.len : 16;
+		size_t k = fmt_offset(line, off);
 
-void tsc__hex_ascii_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size_t len)
-{
-	for (size_t off = 0; off < len; off += 16) {
-		size_t n = len - off < 16 ? len - off : 16;
-		char hex[41], asc[17];
-		size_t h = 0;
-
+		if (!tsc_cur_bytes(&c, in, n))
+			return;
 		for (size_t i = 0; i < n; i++) {
 			if (i % 2 == 0)
-				hex[h++] = ' ';
-			hex[h++] = hexdig[p[off + i] >> 4];
-			hex[h++] = hexdig[p[off + i] & 0xf];
-			asc[i] = isgraph_ascii(p[off + i]) ? (char)p[off + i] : '.';
+				line[k++] = ' ';
+			line[k++] = hexdig[in[i] >> 4];
+			line[k++] = hexdig[in[i] & 0xf];
 		}
-		while (h < 40)
-			hex[h++] = ' ';
-		put_offset(b, ident, off);
-		tsc__put(b, hex, 40);
-		tsc__puts(b, "  ");
-		tsc__put(b, asc, n);
+		tsc__put(b, ident, identlen);
+		tsc__put(b, line, k);
 	}
 }
 
-void tsc__ascii_print(struct tsc_buf *b, const uint8_t *p, size_t len)
+/* -X: tcpdump's hex_and_ascii_print_with_offset */
+void tsc__hex_ascii_print(struct tsc_buf *b, const char *ident, struct tsc_cur c)
+{
+	size_t identlen = strlen(ident);
+
+	for (size_t off = 0; c.len; off += 16) {
+		uint8_t in[16];
+		char line[20 + 40 + 2 + 16];
+		size_t n = c.len < 16 ? c.len : 16;
+		size_t k = fmt_offset(line, off);
+		size_t hexend = k + 42; /* 40 hex columns and two spaces */
+		char *asc = line + hexend;
+
+		if (!tsc_cur_bytes(&c, in, n))
+			return;
+		for (size_t i = 0; i < n; i++) {
+			if (i % 2 == 0)
+				line[k++] = ' ';
+			line[k++] = hexdig[in[i] >> 4];
+			line[k++] = hexdig[in[i] & 0xf];
+			asc[i] = isgraph_ascii(in[i]) ? (char)in[i] : '.';
+		}
+		while (k < hexend)
+			line[k++] = ' ';
+		tsc__put(b, ident, identlen);
+		tsc__put(b, line, hexend + n);
+	}
+}
+
+/* -A: tcpdump's ascii_print */
+void tsc__ascii_print(struct tsc_buf *b, struct tsc_cur c)
 {
 	tsc__putc(b, '\n');
-	for (size_t i = 0; i < len; i++) {
-		uint8_t s = p[i];
+	while (c.len) {
+		uint8_t in[64];
+		char out[64];
+		size_t n = c.len < sizeof(in) ? c.len : sizeof(in), k = 0;
 
-		if (s == '\r') {
-			/* a CR is dropped before LF and at the very end, '.' elsewhere */
-			if (len - i - 1 > 1 && p[i + 1] != '\n')
-				tsc__putc(b, '.');
-		} else if (!isgraph_ascii(s) && s != '\t' && s != ' ' && s != '\n') {
-			tsc__putc(b, '.');
-		} else {
-			tsc__putc(b, (char)s);
+		if (!tsc_cur_bytes(&c, in, n))
+			return;
+		for (size_t i = 0; i < n; i++) {
+			uint8_t s = in[i];
+
+			if (s == '\r') {
+				/* a CR is dropped before LF and at the very end, '.' elsewhere */
+				uint8_t next = '\n';
+
+				if (i + 1 < n)
+					next = in[i + 1];
+				else
+					(void)tsc_cur_peek_u8(&c, 0, &next);
+				if (n - i - 1 + c.len > 1 && next != '\n')
+					out[k++] = '.';
+			} else if (!isgraph_ascii(s) && s != '\t' && s != ' ' && s != '\n') {
+				out[k++] = '.';
+			} else {
+				out[k++] = (char)s;
+			}
 		}
+		tsc__put(b, out, k);
 	}
 }
 
@@ -321,6 +373,14 @@ void tsc__trunc(struct tsc__pr *pr, const char *proto)
 	tsc__puts(pr->b, proto);
 	tsc__putc(pr->b, ']');
 	pr->stop = true;
+}
+
+void tsc__trunc_jmp(struct tsc__pr *pr, const char *proto)
+{
+	if (pr->stop)
+		return;
+	tsc__trunc(pr, proto);
+	pr->jmp = true;
 }
 
 void tsc__invalid(struct tsc__pr *pr)

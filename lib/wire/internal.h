@@ -76,24 +76,43 @@ struct tsc_wire_printer {
 };
 
 /* Per-packet print state. stop plays the part of tcpdump's longjmp: once a
- * truncation marker is printed nothing else of the packet is. */
+ * truncation marker is printed nothing else of the packet is. jmp records
+ * that the truncation was one tcpdump reaches by longjmp (a GET_ macro
+ * reading past the capture) rather than by its printer's own check and
+ * return: then tcpdump forgets the link header length, and -x, -X and -A
+ * dump the packet from its first byte. */
 struct tsc__pr {
 	struct tsc_wire_printer *p;
 	const struct tsc_wire_opts *o;
 	struct tsc_buf *b;
 	bool stop;
+	bool jmp;
 };
 
+/* " [|proto]" once per packet: tcpdump's nd_print_trunc() after a check of
+ * the printer's own (ND_TTEST, ND_TCHECK and goto trunc) */
 void tsc__trunc(struct tsc__pr *pr, const char *proto);
+/* the same, where tcpdump's read itself fails and longjmps (ND_TRUNCATED) */
+void tsc__trunc_jmp(struct tsc__pr *pr, const char *proto);
 void tsc__invalid(struct tsc__pr *pr);
 void tsc__put_ip4(struct tsc_buf *b, const uint8_t *a);
 void tsc__put_ip6(struct tsc_buf *b, const uint8_t *a);
-void tsc__put_mac(struct tsc_buf *b, const uint8_t *a, size_t n);
+void tsc__put_mac(struct tsc_buf *b, struct tsc_cur c); /* every byte of c, colon-separated */
 void tsc__put_u(struct tsc_buf *b, uint64_t v);
 void tsc__put_hex(struct tsc_buf *b, uint64_t v, int width); /* lowercase, no 0x */
-void tsc__hex_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size_t len);
-void tsc__hex_ascii_print(struct tsc_buf *b, const char *ident, const uint8_t *p, size_t len);
-void tsc__ascii_print(struct tsc_buf *b, const uint8_t *p, size_t len);
+/* tcpdump's -x, -X and -A dumps of every byte of c */
+void tsc__hex_print(struct tsc_buf *b, const char *ident, struct tsc_cur c);
+void tsc__hex_ascii_print(struct tsc_buf *b, const char *ident, struct tsc_cur c);
+void tsc__ascii_print(struct tsc_buf *b, struct tsc_cur c);
+/* The first min(n, c.len) bytes of c. */
+static inline struct tsc_cur tsc__cur_head(struct tsc_cur c, size_t n)
+{
+	struct tsc_cur head;
+
+	if (!tsc_cur_sub(&c, c.len < n ? c.len : n, &head))
+		return tsc_cur_make(NULL, 0);
+	return head;
+}
 void tsc__put_char_vis(struct tsc_buf *b, uint8_t c); /* tcpdump's fn_print_char */
 
 /* layer printers; length = declared length handed down */

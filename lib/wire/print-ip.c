@@ -135,7 +135,7 @@ static bool ip_printts(struct tsc__pr *pr, struct tsc_cur o, uint32_t length)
 	for (len = 4; len < length; len += hoplen) {
 		struct tsc_cur h = o;
 		uint8_t addr[4];
-		uint32_t ts;
+		uint32_t ts = 0; /* read below once has() passed; gcc -O2 cannot tell */
 
 		if (ptr == len)
 			type = " ^ ";
@@ -356,7 +356,7 @@ static void ip4_verbose(struct tsc__pr *pr, const struct tsc_wire_ip4 *ip, bool 
 		tsc__puts(b, ", options (");
 		r = ip_optprint(pr, ip->opts, ip->hlen - 20);
 		if (r < 0) {
-			tsc__trunc(pr, "ip");
+			tsc__trunc_jmp(pr, "ip");
 			*truncated = true;
 			return;
 		}
@@ -404,7 +404,7 @@ void tsc__ip4_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	bool truncated = false;
 
 	if (r == TSC_DECODE_TRUNC && ip.ver == 0 && c.len == 0) {
-		tsc__trunc(pr, "ip");
+		tsc__trunc_jmp(pr, "ip");
 		return;
 	}
 	if (ip.ver != 4) {
@@ -460,7 +460,7 @@ void tsc__ip4_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		tsc__puts(b, ") < header length(");
 		tsc__put_u(b, ip.hlen);
 		tsc__puts(b, ")]");
-		tsc__trunc(pr, "ip");
+		tsc__trunc_jmp(pr, "ip");
 		return;
 	}
 	l3.ip4 = &ip;

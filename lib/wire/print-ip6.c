@@ -114,7 +114,7 @@ static long ext_opts(struct tsc__pr *pr, struct tsc_cur c, struct ip6_walk *w, b
 	struct tsc_cur body;
 
 	if (!tsc_cur_peek_u8(&c, 1, &l8)) {
-		tsc__trunc(pr, hbh ? "hbhopt" : "dstopt");
+		tsc__trunc_jmp(pr, hbh ? "hbhopt" : "dstopt");
 		return -1;
 	}
 	hlen = ((uint32_t)l8 + 1) << 3;
@@ -144,7 +144,7 @@ static long frag6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t off_in_pk
 
 	if (!tsc_cur_skip(&c, 2) || !tsc_cur_be16(&c, &offlg) ||
 	    (!tsc_cur_be32(&c, &ident) && pr->o->vflag)) {
-		tsc__trunc(pr, "frag6");
+		tsc__trunc_jmp(pr, "frag6");
 		return -1;
 	}
 	tsc__puts(b, "frag (");
@@ -169,17 +169,25 @@ static long rt6_print(struct tsc__pr *pr, struct tsc_cur c, uint8_t *ph_dst)
 	uint8_t nxt, len, type, segleft;
 	uint32_t rsv;
 
-	if (!tsc_cur_u8(&c, &nxt) || !tsc_cur_u8(&c, &len) || !tsc_cur_u8(&c, &type) ||
-	    !tsc_cur_u8(&c, &segleft)) {
-		tsc__trunc(pr, "rt6");
+	if (!tsc_cur_u8(&c, &nxt)) {
+		/* no byte of the header: ip6_print's own check */
+		tsc__trunc(pr, "ip6");
 		return -1;
 	}
-	tsc__puts(b, "RT6 (len=");
+	/* tcpdump prints each field as it reads it (GET_ macros) */
+	tsc__puts(b, "RT6");
+	if (!tsc_cur_u8(&c, &len))
+		goto trunc;
+	tsc__puts(b, " (len=");
 	tsc__put_u(b, len);
+	if (!tsc_cur_u8(&c, &type))
+		goto trunc;
 	tsc__puts(b, ", type=");
 	tsc__put_u(b, type);
 	if (type == 0)
 		tsc__puts(b, " [Deprecated]");
+	if (!tsc_cur_u8(&c, &segleft))
+		goto trunc;
 	tsc__puts(b, ", segleft=");
 	tsc__put_u(b, segleft);
 	if (type != 0 && type != 2) {
@@ -187,10 +195,8 @@ static long rt6_print(struct tsc__pr *pr, struct tsc_cur c, uint8_t *ph_dst)
 		tsc__invalid(pr);
 		return -1;
 	}
-	if (!tsc_cur_be32(&c, &rsv)) {
-		tsc__trunc(pr, "rt6");
-		return -1;
-	}
+	if (!tsc_cur_be32(&c, &rsv))
+		goto trunc;
 	if (pr->o->vflag) {
 		tsc__puts(b, ", rsv=0x");
 		tsc__put_hex(b, rsv, 0);
@@ -202,10 +208,8 @@ static long rt6_print(struct tsc__pr *pr, struct tsc_cur c, uint8_t *ph_dst)
 	for (unsigned i = 0; i < len / 2u; i++) {
 		uint8_t a[16];
 
-		if (!tsc_cur_bytes(&c, a, 16)) {
-			tsc__trunc(pr, "rt6");
-			return -1;
-		}
+		if (!tsc_cur_bytes(&c, a, 16))
+			goto trunc;
 		tsc__puts(b, ", [");
 		tsc__put_u(b, i);
 		tsc__putc(b, ']');
@@ -214,6 +218,9 @@ static long rt6_print(struct tsc__pr *pr, struct tsc_cur c, uint8_t *ph_dst)
 	}
 	tsc__puts(b, ") ");
 	return ((long)len + 1) << 3;
+trunc:
+	tsc__trunc_jmp(pr, "rt6");
+	return -1;
 }
 
 static void ip6_verbose(struct tsc__pr *pr, const struct tsc_wire_ip6 *ip6)
@@ -425,12 +432,16 @@ static bool nonzero(struct tsc_cur a)
 
 static void arp_paddr(struct tsc_buf *b, const struct tsc_wire_arp *a, struct tsc_cur pa)
 {
+	uint8_t ip[4];
+
 	if (a->pro != TSC_ETH_IPV4 && a->pro != 0x1000)
 		tsc__puts(b, "<wrong proto type>");
 	else if (a->pln != 4)
 		tsc__puts(b, "<wrong len>");
+	else if (!tsc_cur_bytes(&pa, ip, sizeof(ip)))
+		tsc__puts(b, "<wrong len>");
 	else
-		tsc__put_ip4(b, pa.p);
+		tsc__put_ip4(b, ip);
 }
 
 static const char *arp_op(uint16_t op)
@@ -499,9 +510,9 @@ void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	const char *op;
 
 	if (tsc_wire_arp_decode(c, &a) != TSC_DECODE_OK) {
-		tsc__puts(b, "[|ARP]");
-		if (!pr->o->xflag && !pr->o->Xflag && !pr->o->Aflag)
-			tsc__hex_ascii_print(b, "\n\t", c.p, c.len < length ? c.len : length);
+		/* tcpdump 4.99.3 reads the fixed part and the addresses with
+		 * GET_ macros: a short capture ends in its longjmp */
+		tsc__trunc_jmp(pr, "arp");
 		return;
 	}
 	if (!pr->o->eflag)
@@ -529,7 +540,7 @@ void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 		arp_paddr(b, &a, a.tpa);
 		if (nonzero(a.tha)) {
 			tsc__puts(b, " (");
-			tsc__put_mac(b, a.tha.p, a.tha.len);
+			tsc__put_mac(b, a.tha);
 			tsc__putc(b, ')');
 		}
 		tsc__puts(b, " tell ");
@@ -538,28 +549,28 @@ void tsc__arp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length)
 	case 2:
 		arp_paddr(b, &a, a.spa);
 		tsc__puts(b, " is-at ");
-		tsc__put_mac(b, a.sha.p, a.sha.len);
+		tsc__put_mac(b, a.sha);
 		break;
 	case 3:
 	case 8:
 		tsc__puts(b, "who-is ");
-		tsc__put_mac(b, a.tha.p, a.tha.len);
+		tsc__put_mac(b, a.tha);
 		tsc__puts(b, " tell ");
-		tsc__put_mac(b, a.sha.p, a.sha.len);
+		tsc__put_mac(b, a.sha);
 		break;
 	case 4:
-		tsc__put_mac(b, a.tha.p, a.tha.len);
+		tsc__put_mac(b, a.tha);
 		tsc__puts(b, " at ");
 		arp_paddr(b, &a, a.tpa);
 		break;
 	case 9:
-		tsc__put_mac(b, a.sha.p, a.sha.len);
+		tsc__put_mac(b, a.sha);
 		tsc__puts(b, " at ");
 		arp_paddr(b, &a, a.spa);
 		break;
 	default:
 		if (!pr->o->xflag && !pr->o->Xflag && !pr->o->Aflag)
-			tsc__hex_ascii_print(b, "\n\t", c.p, c.len);
+			tsc__hex_ascii_print(b, "\n\t", c);
 		return;
 	}
 out:

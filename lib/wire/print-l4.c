@@ -340,6 +340,18 @@ static bool icmp_summary(struct tsc_buf *b, const struct tsc_wire_icmp *m)
 	}
 }
 
+/* Whether tcpdump's icmp_print reaches a summary cut short by a failing read
+ * (longjmp) rather than by its own checks: the time-exceeded check of the
+ * quoted IP header, and the port-unreachable check of its protocol byte
+ * (m->body starts at the ICMP header's byte 4; the quoted IP header 4 bytes
+ * later; its protocol is the header's byte 9). */
+static bool icmp_trunc_is_jmp(const struct tsc_wire_icmp *m)
+{
+	if (m->type == 11)
+		return false;
+	return !(m->type == 3 && m->code == 3 && !tsc_cur_has(&m->body, 4 + 9 + 1));
+}
+
 void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		     const struct tsc__l3 *l3)
 {
@@ -348,7 +360,7 @@ void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 	bool ok;
 
 	if (tsc_wire_icmp_decode(c, &m) == TSC_DECODE_TRUNC && !m.have_hdr) {
-		tsc__trunc(pr, "icmp");
+		tsc__trunc_jmp(pr, "icmp");
 		return;
 	}
 	/* tcpdump prints "ICMP " only with a complete summary: build it apart,
@@ -364,7 +376,10 @@ void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		b->err = tsc_buf_error(&sum_text);
 	tsc_buf_release(&sum_text);
 	if (!ok) {
-		tsc__trunc(pr, "icmp");
+		if (icmp_trunc_is_jmp(&m))
+			tsc__trunc_jmp(pr, "icmp");
+		else
+			tsc__trunc(pr, "icmp");
 		return;
 	}
 	tsc__puts(b, ", length ");
@@ -390,7 +405,7 @@ void tsc__icmp_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		tsc__puts(b, "\n\t");
 		/* the quoted datagram starts after the 8-byte ICMP header */
 		if (!tsc_cur_skip(&in, 8) || !tsc_cur_peek_be16(&in, 2, &ilen)) {
-			tsc__trunc(pr, "icmp");
+			tsc__trunc_jmp(pr, "icmp");
 			return;
 		}
 		tsc__ip4_print(pr, in, ilen);
@@ -561,8 +576,7 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 			tsc__puts(b, proto == 6 ? " tcp port " : " udp port ");
 			tsc__put_u(b, dport);
 		} else if (pr->o->vflag <= 1) {
-			tsc__hex_print(b, "\n\t", m->msg.p,
-				       m->msg.len < length ? m->msg.len : length);
+			tsc__hex_print(b, "\n\t", tsc__cur_head(m->msg, length));
 			return true;
 		}
 		break;
@@ -669,8 +683,7 @@ static bool icmp6_body(struct tsc__pr *pr, const struct tsc_wire_icmp *m, uint32
 		tsc__puts(b, ", length ");
 		tsc__put_u(b, length);
 		if (pr->o->vflag <= 1)
-			tsc__hex_print(b, "\n\t", m->msg.p,
-				       m->msg.len < length ? m->msg.len : length);
+			tsc__hex_print(b, "\n\t", tsc__cur_head(m->msg, length));
 		return true;
 	}
 	if (!pr->o->vflag) {
@@ -694,7 +707,7 @@ void tsc__icmp6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 			tsc__puts(b, "ICMP6, ");
 			icmp6_put_type(b, type);
 		}
-		tsc__trunc(pr, "icmp6");
+		tsc__trunc_jmp(pr, "icmp6");
 		return;
 	}
 	if (pr->o->vflag && !l3->fragmented && c.len >= length && l3->ver == 6) {
@@ -716,6 +729,13 @@ void tsc__icmp6_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t length,
 		tsc__puts(b, ", length ");
 		tsc__put_u(b, length);
 	}
-	if (!icmp6_body(pr, &m, length))
-		tsc__trunc(pr, "icmp6");
+	/* tcpdump's own checks (goto trunc): the port-unreachable quoted
+	 * upper layer and the parameter-problem quoted header; every other
+	 * field is read with GET_ macros, which longjmp */
+	if (!icmp6_body(pr, &m, length)) {
+		if ((m.type == 1 && m.code == 4) || m.type == 4)
+			tsc__trunc(pr, "icmp6");
+		else
+			tsc__trunc_jmp(pr, "icmp6");
+	}
 }

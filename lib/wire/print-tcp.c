@@ -620,7 +620,7 @@ static void opts_print(struct tsc__pr *pr, struct tcp_ctx *x)
 	if (t->opt_status == TSC_DECODE_TRUNC || trunc_next) {
 		if (t->nopt)
 			tsc__putc(b, ',');
-		tsc__trunc(pr, x->proto);
+		tsc__trunc_jmp(pr, x->proto);
 		return;
 	}
 	if (t->opt_status == TSC_DECODE_BAD) {

@@ -220,10 +220,13 @@ static void eth_header_print(struct tsc__pr *pr, const struct tsc_wire_link *l, 
 {
 	struct tsc_buf *b = pr->b;
 
-	tsc__put_mac(b, l->src, 6);
+	tsc__put_mac(b, tsc_cur_make(l->src, 6));
 	tsc__puts(b, " > ");
-	tsc__put_mac(b, l->dst, 6);
+	tsc__put_mac(b, tsc_cur_make(l->dst, 6));
 	tsc__puts(b, ", ");
+	/* tcpdump prints the type and length once the first VLAN tag is read */
+	if (l->vlan_trunc && l->nvlan == 0)
+		return;
 	if (l->outer_type <= 1500) {
 		tsc__puts(b, "802.3");
 	} else {
@@ -250,7 +253,7 @@ void tsc__ether_type_print(struct tsc__pr *pr, uint16_t type, struct tsc_cur c, 
 		break;
 	}
 	if (!pr->o->xflag && !pr->o->Xflag && !pr->o->Aflag)
-		tsc__hex_ascii_print(pr->b, "\n\t", c.p, c.len);
+		tsc__hex_ascii_print(pr->b, "\n\t", c);
 }
 
 static void ether_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct tsc_cur c,
@@ -274,7 +277,8 @@ static void ether_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struc
 			if (tci & 0x1000)
 				tsc__puts(pr->b, ", DEI");
 			tsc__puts(pr->b, ", ");
-			if (next > 1500) {
+			/* the type after the last whole tag is the cut-short tag's */
+			if (next > 1500 && !(l->vlan_trunc && i + 1 == l->nvlan)) {
 				put_ethertype(pr->b, next);
 				tsc__puts(pr->b, ", ");
 			}
@@ -366,7 +370,7 @@ static void sll_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct 
 			tsc__putc(b, ' ');
 		}
 		if (l->halen == 6) {
-			tsc__put_mac(b, l->src, 6);
+			tsc__put_mac(b, tsc_cur_make(l->src, 6));
 			tsc__putc(b, ' ');
 		}
 		if (!pr->o->qflag) {
@@ -420,7 +424,7 @@ static void null_print(struct tsc__pr *pr, const struct tsc_wire_link *l, struct
 	else if (l->af == 24 || l->af == 28 || l->af == 30)
 		tsc__ip6_print(pr, c, length);
 	else if (!pr->o->xflag && !pr->o->Xflag && !pr->o->Aflag)
-		tsc__hex_ascii_print(pr->b, "\n\t", c.p, c.len);
+		tsc__hex_ascii_print(pr->b, "\n\t", c);
 }
 
 static void raw_print(struct tsc__pr *pr, struct tsc_cur c, uint32_t wirelen)
@@ -455,13 +459,13 @@ static void link_trunc(struct tsc__pr *pr, uint32_t linktype)
 		tsc__trunc(pr, "ether");
 		break;
 	case TSC_LINK_SLL:
-		tsc__trunc(pr, "sll");
+		tsc__trunc_jmp(pr, "sll");
 		break;
 	case TSC_LINK_SLL2:
-		tsc__trunc(pr, "sll2");
+		tsc__trunc_jmp(pr, "sll2");
 		break;
 	default:
-		tsc__trunc(pr, "null");
+		tsc__trunc_jmp(pr, "null");
 		break;
 	}
 }
@@ -497,7 +501,62 @@ static uint32_t dispatch(struct tsc__pr *pr, uint32_t linktype, struct tsc_cur c
 		raw_print(pr, c, wirelen);
 		break;
 	}
-	return l.hdrlen;
+	/* a cut-short VLAN tag is like a cut-short Ethernet header: -x and -X
+	 * dump nothing */
+	return l.vlan_trunc ? (uint32_t)c.len : l.hdrlen;
+}
+
+/* tcpdump's MAXIMUM_SNAPLEN: the largest length its record sanity check
+ * accepts. */
+#define MAX_SNAPLEN 262144u
+
+static void invalid_item(struct tsc_buf *b, bool *first)
+{
+	tsc__puts(b, *first ? "[Invalid header:" : ",");
+	*first = false;
+}
+
+/*
+ * tcpdump's record sanity check (pretty_print_packet): a record with no
+ * captured bytes, a zero or smaller-than-captured wire length, or a length
+ * above MAX_SNAPLEN is printed as "[Invalid header: ...]" alone, without a
+ * timestamp, a decode or a dump. Returns true when it printed that line.
+ */
+static bool invalid_header(struct tsc_buf *b, uint32_t caplen, uint32_t wirelen)
+{
+	bool first = true;
+
+	if (caplen == 0) {
+		invalid_item(b, &first);
+		tsc__puts(b, " caplen==0");
+	}
+	if (wirelen == 0) {
+		invalid_item(b, &first);
+		tsc__puts(b, " len==0");
+	} else if (wirelen < caplen) {
+		invalid_item(b, &first);
+		tsc__puts(b, " len(");
+		tsc__put_u(b, wirelen);
+		tsc__puts(b, ") < caplen(");
+		tsc__put_u(b, caplen);
+		tsc__putc(b, ')');
+	}
+	if (caplen > MAX_SNAPLEN) {
+		invalid_item(b, &first);
+		tsc__puts(b, " caplen(");
+		tsc__put_u(b, caplen);
+		tsc__puts(b, ") > 262144");
+	}
+	if (wirelen > MAX_SNAPLEN) {
+		invalid_item(b, &first);
+		tsc__puts(b, " len(");
+		tsc__put_u(b, wirelen);
+		tsc__puts(b, ") > 262144");
+	}
+	if (first)
+		return false;
+	tsc__puts(b, "]\n");
+	return true;
 }
 
 void tsc_wire_print_packet(struct tsc_wire_printer *p, struct tsc_buf *out, uint32_t linktype,
@@ -508,21 +567,25 @@ void tsc_wire_print_packet(struct tsc_wire_printer *p, struct tsc_buf *out, uint
 	struct tsc_cur c = tsc_cur_make(data, caplen);
 	uint32_t hdrlen;
 
+	/* wirelen - 1 wraps around for 0: a zero or too large wire length is
+	 * one compare */
+	if (caplen == 0 || wirelen < caplen || wirelen - 1 >= MAX_SNAPLEN) {
+		if (invalid_header(out, caplen, wirelen))
+			return;
+	}
 	print_ts(p, out, ts_sec, ts_frac);
 	hdrlen = dispatch(&pr, linktype, c, wirelen);
-	if (p->o.Xflag) {
-		if (p->o.Xflag > 1)
-			tsc__hex_ascii_print(out, "\n\t", data, caplen);
-		else if (caplen > hdrlen)
-			tsc__hex_ascii_print(out, "\n\t", data + hdrlen, caplen - hdrlen);
-	} else if (p->o.xflag) {
-		if (p->o.xflag > 1)
-			tsc__hex_print(out, "\n\t", data, caplen);
-		else if (caplen > hdrlen)
-			tsc__hex_print(out, "\n\t", data + hdrlen, caplen - hdrlen);
-	} else if (p->o.Aflag) {
-		if (caplen > hdrlen)
-			tsc__ascii_print(out, data + hdrlen, caplen - hdrlen);
-	}
+	if (pr.jmp)
+		hdrlen = 0;
+	/* -XX (or -xx without -X) dumps the link header too; -X, -x and -A
+	 * only what follows it */
+	if (!(p->o.Xflag ? p->o.Xflag > 1 : p->o.xflag > 1) && !tsc_cur_skip(&c, hdrlen))
+		c = tsc_cur_make(NULL, 0);
+	if (p->o.Xflag)
+		tsc__hex_ascii_print(out, "\n\t", c);
+	else if (p->o.xflag)
+		tsc__hex_print(out, "\n\t", c);
+	else if (p->o.Aflag && c.len)
+		tsc__ascii_print(out, c);
 	tsc__putc(out, '\n');
 }

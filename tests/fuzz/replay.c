@@ -67,8 +67,8 @@ static int read_file(const char *path, uint8_t **ret, size_t *ret_len)
 
 static int replay_one(const char *path)
 {
-	uint8_t *data;
-	size_t len;
+	uint8_t *data = NULL;
+	size_t len = 0;
 	int r = read_file(path, &data, &len);
 
 	if (r < 0) {

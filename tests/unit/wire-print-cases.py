@@ -11,8 +11,12 @@ SACK, ICMP/ICMPv6 bodies, IPv6 hop-by-hop options, IPv4 source routes).
   wire-print-cases.py data            tests/unit/data/wire-print-cases.txt for
                                        tests/unit/test-wire-print.c: per packet a
                                        line "@ VFLAG HEX [WIRELEN]" (WIRELEN when
-                                       the capture is cut short), then the
-                                       expected text from `tcpdump -n -t [-v]`
+                                       it differs from the captured length), then
+                                       the expected text from `tcpdump -n -t [-v]`
+  wire-print-cases.py link-data       tests/unit/data/wire-print-link-cases.txt:
+                                       packets behind Ethernet, VLAN, SLL, SLL2
+                                       and loopback headers at every caplen, with
+                                       -x (where the dump starts) and -e
 
 The expected text is tcpdump 4.99.3's, so the unit test proves the printers
 keep printing what tcpdump prints.
@@ -247,13 +251,29 @@ def trunc_cases():
     return out
 
 
-def record(d, vflag, p, caplen):
+def record(d, vflag, p, caplen, wirelen=None):
     args = {0: [], 1: ["-v"], 2: ["-vv"]}[vflag]
     path = os.path.join(d, "one.pcap")
-    write_pcap(path, [(p[:caplen], len(p))])
+    wirelen = len(p) if wirelen is None else wirelen
+    write_pcap(path, [(p[:caplen], wirelen)])
     exp = tcpdump(path, args)
-    tail = "" if caplen == len(p) else " %d" % len(p)
+    tail = "" if caplen == wirelen else " %d" % wirelen
     sys.stdout.write("@ %d %s%s\n%s" % (vflag, p[:caplen].hex(), tail, exp))
+    return path, exp
+
+
+# Flags that change nothing on a record tcpdump rejects before decoding it.
+INVALID_FLAGS = [["-e"], ["-x"], ["-X"], ["-xx"], ["-XX"], ["-A"], ["-q"], ["-S"]]
+
+
+def invalid_cases():
+    """(captured, wirelen) records that tcpdump's pretty_print_packet rejects
+    before any decode: no captured byte, a wire length of 0 or below the
+    captured length, a wire length above 262144. It prints only
+    "[Invalid header: ...]", with no timestamp and no dump."""
+    p = packets()[0]
+    return [(b"", len(p)), (b"", 0), (b"", 300000), (p, 0), (p, 10), (p, len(p) - 1),
+            (p[:20], 300000)]
 
 
 def data():
@@ -267,6 +287,84 @@ def data():
         for vflag, p in trunc_cases():
             for caplen in range(1, len(p)):
                 record(d, vflag, p, caplen)
+        for vflag in (0, 1, 2):
+            for p, wirelen in invalid_cases():
+                path, exp = record(d, vflag, p, len(p), wirelen)
+                # the C test prints these with each of INVALID_FLAGS and with
+                # a timestamp, expecting the same text: check that tcpdump does
+                assert exp.startswith("[Invalid header:"), exp
+                for args in INVALID_FLAGS + [["-tttt"]]:
+                    r = subprocess.run(["tcpdump", "-n", "-r", path] + args,
+                                       capture_output=True, check=True)
+                    assert r.stdout.decode() == exp, (args, exp)
+
+
+# Link headers: Ethernet (1), Linux SLL (113), SLL2 (276, ifindex 1: "lo"),
+# BSD loopback (0, host order), OpenBSD loop (108, network order).
+ETH = b"\xff" * 6 + b"\x02\0\0\0\0\1"
+LINKS = {
+    1: lambda et: ETH + et,
+    113: lambda et: struct.pack("!HHH8s", 0, 1, 6, b"\x02\0\0\0\0\1\0\0") + et,
+    276: lambda et: et + struct.pack("!HIHBB8s", 0, 1, 1, 0, 6, b"\x02\0\0\0\0\1\0\0"),
+    0: lambda et: struct.pack("<I", 2 if et == b"\x08\x00" else 30),
+    108: lambda et: struct.pack("!I", 2 if et == b"\x08\x00" else 24),
+}
+
+
+def link_extra():
+    """(ethertype, packet) for the link sweeps: IPv6 fragment and routing
+    headers, HBH + DSTOPT + TCP, ARP, IPv4 options + TCP, an ICMP echo."""
+    udp = struct.pack("!HHHH", 40000, 9999, 12, 0) + b"abcd"
+    seg = tcp(40100, SYN, b("020405b4"))
+    return [
+        (b"\x86\xdd", ip6(44, b("11 00 0000 00001234") + udp)),
+        (b"\x86\xdd", ip6(43, b("11 02 00 01 00000000") + DST6 + udp)),
+        (b"\x86\xdd", ip6(0, b("3c 00 0104 00000000 06 00 0104 00000000") + seg)),
+        (b"\x08\x06", struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + b"\x02\0\0\0\0\1" + SRC4 +
+         b"\0" * 6 + DST4),
+        (b"\x08\x00", ip4(6, seg, b("0101440c0500000000000000"))),
+        (b"\x08\x00", icmp4(8, 0, b"\0\1\0\2")),
+    ]
+
+
+def link_cases():
+    """(linktype, tcpdump flags, packet): each printed at every caplen 1..len.
+    -x shows where tcpdump's dump starts: after the link header, or at the
+    first byte when a printer's read longjmps out on a short capture."""
+    out = []
+    for lt in LINKS:
+        out.append((lt, ["-x"], LINKS[lt](b"\x08\x00") + ip4(17, struct.pack("!HHHH", 1, 2, 8, 0))))
+    for vflag, p in trunc_cases():
+        et = b"\x86\xdd" if p[0] >> 4 == 6 else b"\x08\x00"
+        out.append((1, (["-v"] if vflag else []) + ["-x"], ETH + et + p))
+    for et, p in link_extra():
+        out.append((1, ["-x"], ETH + et + p))
+    out.append((113, ["-x"], LINKS[113](link_extra()[0][0]) + link_extra()[0][1]))
+    udp4 = ip4(17, struct.pack("!HHHH", 1, 2, 8, 0))
+    for tags in ("81000064", "88a80064 81000065"):
+        out.append((1, ["-e", "-x"], ETH + b(tags, "0800") + udp4))
+    return out
+
+
+def write_pcap_lt(path, lt, recs):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, lt))
+        for i, (data, orig) in enumerate(recs):
+            f.write(struct.pack("<IIII", 1, i, len(data), orig) + data)
+
+
+def link_data():
+    """tests/unit/data/wire-print-link-cases.txt: per record a line
+    "@ LINKTYPE FLAGS HEX WIRELEN" (FLAGS comma-separated), then the text of
+    `tcpdump -n -t -r FILE FLAGS`."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "one.pcap")
+        for lt, flags, p in link_cases():
+            for caplen in range(1, len(p) + 1):
+                write_pcap_lt(path, lt, [(p[:caplen], len(p))])
+                exp = tcpdump(path, flags)
+                sys.stdout.write("@ %d %s %s %d\n%s" % (lt, ",".join(flags), p[:caplen].hex(),
+                                                        len(p), exp))
 
 
 def seeds(d):
@@ -291,6 +389,8 @@ def main():
         seeds(sys.argv[2])
     elif len(sys.argv) >= 2 and sys.argv[1] == "data":
         data()
+    elif len(sys.argv) >= 2 and sys.argv[1] == "link-data":
+        link_data()
     else:
         sys.exit(__doc__)
 
