@@ -224,22 +224,23 @@ static void sort_evs(struct ev *e, unsigned n)
 static unsigned collect(const struct tsc_flow *f, int side, bool at_end, struct ev *evs)
 {
 	const struct tsc_flow_dirproto *x = &f->pr[side], *y = &f->pr[!side];
+	const struct tsc_flow_dirmarks *xm = &f->pm[side], *ym = &f->pm[!side];
 	unsigned n = 0;
 
 	if (x->syn_copies && !x->syn_first_ack)
-		add(evs, &n, x->syn_first, EV_SEND_SYN, 0);
-	add(evs, &n, x->fin_first, EV_SEND_FIN, 0);
-	add(evs, &n, x->rst_first, EV_SEND_RST, 0);
+		add(evs, &n, xm->syn_first, EV_SEND_SYN, 0);
+	add(evs, &n, xm->fin_first, EV_SEND_FIN, 0);
+	add(evs, &n, xm->rst_first, EV_SEND_RST, 0);
 	add(evs, &n, y->rst_cand, EV_RCV_RST, 0);
-	add(evs, &n, x->syn_acked, EV_RCV_ACK_SYN, 0);
+	add(evs, &n, xm->syn_acked, EV_RCV_ACK_SYN, 0);
 	if (y->syn_copies &&
 	    (y->syn_confirmed ||
-	     (y->syn_first_ack && end_received(y, y->syn_copies, y->syn_first, x, at_end))))
-		add(evs, &n, y->syn_rcvd, EV_RCV_SYN, y->syn_confirmed ? y->syn_rcvd_after : 0);
-	add(evs, &n, x->fin_acked, EV_RCV_ACK_FIN, 0);
+	     (y->syn_first_ack && end_received(y, y->syn_copies, ym->syn_first, x, at_end))))
+		add(evs, &n, ym->syn_rcvd, EV_RCV_SYN, y->syn_confirmed ? ym->syn_rcvd_after : 0);
+	add(evs, &n, xm->fin_acked, EV_RCV_ACK_FIN, 0);
 	if (y->fin_copies &&
-	    (y->fin_confirmed || end_received(y, y->fin_copies, y->fin_first, x, at_end)))
-		add(evs, &n, y->fin_rcvd, EV_RCV_FIN, y->fin_confirmed ? y->fin_rcvd_after : 0);
+	    (y->fin_confirmed || end_received(y, y->fin_copies, ym->fin_first, x, at_end)))
+		add(evs, &n, ym->fin_rcvd, EV_RCV_FIN, y->fin_confirmed ? ym->fin_rcvd_after : 0);
 	sort_evs(evs, n);
 	return n;
 }

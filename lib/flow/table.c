@@ -28,6 +28,19 @@
 struct node {
 	uint32_t hash, hnext, prev, next;
 	uint8_t cls, used;
+	uint8_t dirty; /* a replayed fact changed since cls was computed */
+};
+
+/* A record on a cache-line boundary: the lines a segment touches are the
+ * first ones of its record (flow.h), not split across neighbours. */
+struct slot {
+	struct tsc_flow f;
+} __attribute__((aligned(64)));
+
+/* A hash chain's head, with its hash: a lookup that finds its connection
+ * at the head (nearly all) goes from the bucket straight to the record. */
+struct bucket {
+	uint32_t head, hash;
 };
 
 struct lru {
@@ -37,9 +50,11 @@ struct lru {
 
 struct tsc_flow_table {
 	struct tsc_flow_opts o;
-	struct tsc_flow *rec;
+	void *rec_mem; /* calloc'd; slot is rec_mem aligned up to 64 bytes */
+	struct slot *slot;
 	struct node *node;
-	uint32_t *bucket, nbucket, hiwater, freelist;
+	struct bucket *bucket;
+	uint32_t nbucket, hiwater, freelist;
 	uint64_t seed;
 	struct lru lru[TSC_FLOW_CLS__COUNT];
 	struct tsc_flow_stats st;
@@ -74,16 +89,19 @@ struct tsc_flow_table *tsc_flow_table_new(const struct tsc_flow_opts *opts, tsc_
 	for (int i = 0; i < TSC_FLOW_CLS__COUNT; i++)
 		if (!t->o.timeout_ms[i])
 			t->o.timeout_ms[i] = default_tmo_ms[i];
-	/* two slots per bucket at most: the chains walk the dense node array
-	 * and compare a stored hash, so a short chain costs little, and the
-	 * bucket array (touched at random) is half the size */
+	/* two slots per bucket at most: a bucket holds its head's hash, the
+	 * rest of a chain is walked in the dense node array comparing stored
+	 * hashes, so a short chain costs little */
 	t->nbucket = 1;
 	while (t->nbucket < t->o.max_flows / 2)
 		t->nbucket <<= 1;
-	t->rec = calloc(t->o.max_flows, sizeof(*t->rec));
+	/* calloc: pages of slots never used are never touched */
+	t->rec_mem = calloc((size_t)t->o.max_flows + 1, sizeof(struct slot));
+	t->slot =
+		t->rec_mem ? (struct slot *)(((uintptr_t)t->rec_mem + 63) & ~(uintptr_t)63) : NULL;
 	t->node = calloc(t->o.max_flows, sizeof(*t->node));
 	t->bucket = malloc((size_t)t->nbucket * sizeof(*t->bucket));
-	if (!t->rec || !t->node || !t->bucket) {
+	if (!t->rec_mem || !t->node || !t->bucket) {
 		tsc_flow_table_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -104,7 +122,7 @@ void tsc_flow_table_free(struct tsc_flow_table *t)
 {
 	if (!t)
 		return;
-	free(t->rec);
+	free(t->rec_mem);
 	free(t->node);
 	free(t->bucket);
 	free(t);
@@ -186,8 +204,14 @@ static void lru_append(struct tsc_flow_table *t, uint32_t i, uint8_t cls)
 
 static void hash_unlink(struct tsc_flow_table *t, uint32_t i)
 {
-	uint32_t *pp = &t->bucket[t->node[i].hash & (t->nbucket - 1)];
+	struct bucket *b = &t->bucket[t->node[i].hash & (t->nbucket - 1)];
+	uint32_t *pp = &b->head;
 
+	if (b->head == i) {
+		b->head = t->node[i].hnext;
+		b->hash = b->head != NIL ? t->node[b->head].hash : 0;
+		return;
+	}
 	while (*pp != NIL) {
 		if (*pp == i) {
 			*pp = t->node[i].hnext;
@@ -200,7 +224,7 @@ static void hash_unlink(struct tsc_flow_table *t, uint32_t i)
 /* Takes entry i out of the table and hands it to the emit callback. */
 static void retire(struct tsc_flow_table *t, uint32_t i, bool at_end)
 {
-	struct tsc_flow *f = &t->rec[i];
+	struct tsc_flow *f = &t->slot[i].f;
 
 	hash_unlink(t, i);
 	lru_unlink(t, i);
@@ -264,9 +288,9 @@ static void expire_class(struct tsc_flow_table *t, int c, int64_t now)
 	while (t->lru[c].head != NIL) {
 		uint32_t i = t->lru[c].head;
 
-		if (now - t->rec[i].last.ts_ns <= tmo)
+		if (now - t->slot[i].f.last.ts_ns <= tmo)
 			break;
-		t->rec[i].flags |= TSC_FLOW_TIMED_OUT;
+		t->slot[i].f.flags |= TSC_FLOW_TIMED_OUT;
 		t->st.timed_out++;
 		retire(t, i, true);
 	}
@@ -291,7 +315,7 @@ static uint32_t evict_one(struct tsc_flow_table *t)
 		if (i == NIL)
 			continue;
 		t->st.evicted[order[k]]++;
-		t->rec[i].flags |= TSC_FLOW_EVICTED;
+		t->slot[i].f.flags |= TSC_FLOW_EVICTED;
 		retire(t, i, false);
 		return 0;
 	}
@@ -316,12 +340,23 @@ static uint32_t slot_alloc(struct tsc_flow_table *t)
 static uint32_t lookup(struct tsc_flow_table *t, const struct tsc_flow_seg *s, uint32_t h,
 		       int *ret_side)
 {
-	for (uint32_t i = t->bucket[h & (t->nbucket - 1)]; i != NIL; i = t->node[i].hnext) {
-		int side;
+	const struct bucket *b = &t->bucket[h & (t->nbucket - 1)];
+	uint32_t i = b->head;
+	int side;
 
-		if (t->node[i].hash != h || t->rec[i].family != s->family)
+	if (i == NIL)
+		return NIL;
+	if (b->hash == h && t->slot[i].f.family == s->family) {
+		side = tsc__flow_side(&t->slot[i].f, s);
+		if (side >= 0) {
+			*ret_side = side;
+			return i;
+		}
+	}
+	for (i = t->node[i].hnext; i != NIL; i = t->node[i].hnext) {
+		if (t->node[i].hash != h || t->slot[i].f.family != s->family)
 			continue;
-		side = tsc_flow_side(&t->rec[i], s);
+		side = tsc__flow_side(&t->slot[i].f, s);
 		if (side >= 0) {
 			*ret_side = side;
 			return i;
@@ -339,11 +374,13 @@ static uint32_t create(struct tsc_flow_table *t, const struct tsc_flow_seg *s, u
 	if (i == NIL)
 		return NIL;
 	e = &t->node[i];
-	*ret_side = tsc_flow_init(&t->rec[i], ++t->next_id, s);
+	*ret_side = tsc_flow_init(&t->slot[i].f, ++t->next_id, s);
 	e->used = 1;
+	e->dirty = 1;
 	e->hash = h;
-	e->hnext = t->bucket[h & (t->nbucket - 1)];
-	t->bucket[h & (t->nbucket - 1)] = i;
+	e->hnext = t->bucket[h & (t->nbucket - 1)].head;
+	t->bucket[h & (t->nbucket - 1)].head = i;
+	t->bucket[h & (t->nbucket - 1)].hash = h;
 	lru_append(t, i, TSC_FLOW_CLS_HANDSHAKE);
 	t->st.flows++;
 	t->st.active++;
@@ -393,8 +430,8 @@ int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *
 	if (s->ts_ns - t->last_expire_ns >= 1000000000 || s->ts_ns < t->last_expire_ns)
 		tsc_flow_table_expire(t, s->ts_ns);
 	i = lookup(t, s, h, &side);
-	if (i != NIL && new_instance(&t->rec[i], side, s)) {
-		t->rec[i].flags |= TSC_FLOW_RECYCLED;
+	if (i != NIL && new_instance(&t->slot[i].f, side, s)) {
+		t->slot[i].f.flags |= TSC_FLOW_RECYCLED;
 		t->st.recycled++;
 		retire(t, i, true);
 		i = NIL;
@@ -406,16 +443,20 @@ int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *
 		if (v)
 			v->notes |= TSC_FLOW_N_NEW_CONN;
 	}
-	f = &t->rec[i];
+	f = &t->slot[i].f;
 	if (v && t->o.track_states)
 		replay_now(f, v->before);
-	tsc_flow_record(f, side, s);
-	tsc_flow_analyze(f, side, s, v);
+	if (tsc__flow_segment(f, side, s, v))
+		t->node[i].dirty = 1;
 	if (v && t->o.track_states)
 		replay_now(f, v->after);
 	cls = t->node[i].cls;
-	if (state_relevant(f, cls, s))
+	/* the class is a function of the replayed facts: when none changed
+	 * since it was computed, computing it again gives the same class */
+	if (t->node[i].dirty && state_relevant(f, cls, s)) {
 		cls = flow_class(f);
+		t->node[i].dirty = 0;
+	}
 	/* already the most recent of its class: nothing to move */
 	if (cls != t->node[i].cls || t->lru[cls].tail != i) {
 		lru_unlink(t, i);
@@ -475,10 +516,10 @@ int tsc_flow_table_finish(struct tsc_flow_table *t)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < t->hiwater; i++)
 		if (t->node[i].used)
-			v[n++] = &t->rec[i];
+			v[n++] = &t->slot[i].f;
 	qsort(v, n, sizeof(*v), cmp_id);
 	for (size_t k = 0; k < n; k++)
-		retire(t, (uint32_t)(v[k] - t->rec), true);
+		retire(t, (uint32_t)((struct slot *)v[k] - t->slot), true);
 	free(v);
 	return 0;
 }

@@ -72,7 +72,7 @@ static void json_side(struct tsc_json *j, const struct tsc_flow *f, int side)
 	tsc_json_u64(j, "acked_unseen", d->acked_unseen);
 	tsc_json_bool(j, "sent_syn", f->pr[side].syn_copies > 0);
 	tsc_json_bool(j, "sent_fin", f->pr[side].fin_copies > 0);
-	tsc_json_bool(j, "sent_rst", f->pr[side].rst_first.pkt != 0);
+	tsc_json_bool(j, "sent_rst", f->pm[side].rst_first.pkt != 0);
 	tsc_json_u64(j, "rtt_samples", d->rtt_samples);
 	if (d->rtt_samples) {
 		tsc_json_double(j, "rtt_min_ms", ms(d->rtt_min_ns), 3);
