@@ -81,7 +81,8 @@ int tsc_bad_option(const char *cmd);
 
 /* TSC_BPF_ITER in the environment: -1 unset (each BPF iterator fast path at
  * its default), 0 for "0" (none: always the classic path, for tests and
- * comparisons), 1 for anything else (also the opt-in ones). */
+ * comparisons), 1 for anything else (same as unset: every fast path -- the
+ * census and the owners iterators -- is on by default now). */
 int tsc_cli_bpf_iter(void);
 
 /* The socket inode -> owners map of -p, --by process and check: by the BPF

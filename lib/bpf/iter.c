@@ -45,9 +45,10 @@ static bool kernel_dumps_bound_inactive(void)
 	return major > 6 || (major == 6 && minor >= 10);
 }
 
-/* The census program (census.bpf.c) ends the read() with EAGAIN once it has
- * walked the tables itself; at EOF it has done so at the end of the
- * iteration (no socket of this namespace in the established hash). */
+/* The census program (census.bpf.c) walks the tables itself, a bounded
+ * slice per program call, and ends every read() that walked with EAGAIN:
+ * read again until it is done (or gave up). EAGAIN without either is also
+ * the kernel's "a million objects without output" (listeners). */
 static long census_read(int fd, const struct census_bpf *s)
 {
 	char buf[64];
@@ -60,13 +61,11 @@ static long census_read(int fd, const struct census_bpf *s)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN && !s->bss->done && !s->bss->err)
-			continue; /* a million listeners without output */
+			continue; /* the next slice of the walk */
 		if (n < 0 && errno != EAGAIN)
 			return -errno;
-		if (s->bss->err)
+		if (s->bss->err || !s->bss->done)
 			return -EIO; /* the walk gave up (census.bpf.c) */
-		if (!s->bss->done || (s->rodata->count_closed && !s->bss->bdone))
-			return -EIO;
 		return 0;
 	}
 }

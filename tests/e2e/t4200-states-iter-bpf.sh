@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The census by BPF iterator: with TSC_BPF_ITER=1 `tcpscope states` counts
-# TCP states with the census program (lib/bpf/census.bpf.c: an iter/tcp
-# program that walks the established and bind hashes itself), with
+# The census by BPF iterator (the default; TSC_BPF_ITER=0 disables it): with
+# TSC_BPF_ITER=1 (or unset) `tcpscope states` counts TCP states with the
+# census program (lib/bpf/census.bpf.c: an iter/tcp program that walks the
+# established and bind hashes itself, in slices over several read()s), with
 # TSC_BPF_ITER=0 with netlink. With the lab up (all 11 states, request and
 # timewait sockets, a bound socket), both paths must give the same counts in
 # both namespaces for all, IPv4 only and IPv6 only; strace shows that the
 # iterator path really created a BPF iterator and sent no sock_diag request
-# (no silent fallback), and that TSC_BPF_ITER=0 used netlink only.
+# (no silent fallback), that it does so with TSC_BPF_ITER unset (the
+# default), and that TSC_BPF_ITER=0 used netlink only.
 . "$TSC_SRCDIR/tests/e2e/lib.sh"
 tsc_require_root
 tsc_require_cmd python3
@@ -49,6 +51,12 @@ if command -v strace >/dev/null; then
 		tsc_assert "$side: TSC_BPF_ITER=1 sends no netlink request" \
 			sh -c "! grep -Eq 'send(to|msg)\(' '$TSC_TMP/strace-$side'"
 	done
+	# the census iterator is the default: unset TSC_BPF_ITER uses it too
+	ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=bpf,sendto,sendmsg \
+		-o "$TSC_TMP/strace-default" env -u TSC_BPF_ITER "$TCPSCOPE" --netns "tsclab-$LAB-s" \
+		states >/dev/null
+	tsc_assert "TSC_BPF_ITER unset: the census iterator is the default" \
+		sh -c "grep -q BPF_ITER_CREATE '$TSC_TMP/strace-default' && ! grep -Eq 'send(to|msg)\(' '$TSC_TMP/strace-default'"
 	ASAN_OPTIONS=detect_leaks=0 TSC_BPF_ITER=0 strace -f -e trace=bpf,sendto,sendmsg \
 		-o "$TSC_TMP/strace0" "$TCPSCOPE" --netns "tsclab-$LAB-s" states >/dev/null
 	tsc_assert "TSC_BPF_ITER=0 uses netlink only" \
