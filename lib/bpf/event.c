@@ -48,7 +48,7 @@ int tsc_trace_event_decode(const void *data, size_t len, struct tsc_trace_event 
 	e.family = family;
 	if (e.old < 1 || e.old >= TSC_TCP_MAX_STATES || e.new < 1 || e.new >= TSC_TCP_MAX_STATES)
 		return -EINVAL;
-	if (e.method < TSC_BPF_M_TRACEPOINT || e.method > TSC_BPF_M_TWACK)
+	if (e.method < TSC_BPF_M_TRACEPOINT || e.method > TSC_BPF_M_TWTIMER)
 		return -EINVAL;
 	if (e.tw_substate && e.tw_substate != TSC_TCP_FIN_WAIT2 &&
 	    e.tw_substate != TSC_TCP_TIME_WAIT)
@@ -72,6 +72,8 @@ const char *tsc_trace_method_name(unsigned method)
 		return "synack";
 	case TSC_BPF_M_TWACK:
 		return "twack";
+	case TSC_BPF_M_TWTIMER:
+		return "twtimer";
 	default:
 		return "unknown";
 	}

@@ -8,6 +8,7 @@
  * tracefs). libbpf 1.1 API (libbpf 1.0 error mode).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 
 struct tsc_trace {
 	struct tcpstates_bpf *skel;
+	uint64_t tw_timer_fn; /* address of tw_timer_handler, 0 = unknown */
 	struct ring_buffer *rb;
 	tsc_trace_event_fn fn;
 	void *arg;
@@ -48,17 +50,46 @@ static int attach_prog(struct bpf_program *p, struct bpf_link **ret)
 	return 0;
 }
 
+/* The address of a kernel text symbol from /proc/kallsyms (0: not found,
+ * or hidden by kptr_restrict). Read once, for the plan that needs it. */
+static uint64_t kallsyms_addr(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	size_t n = strlen(name);
+	char line[512];
+	uint64_t addr = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		/* "ffffffff82006870 t tw_timer_handler\n" (modules add "\t[mod]") */
+		char *sp = strchr(line, ' ');
+
+		if (!sp || (sp[1] != 't' && sp[1] != 'T') || sp[2] != ' ' ||
+		    strncmp(sp + 3, name, n) || (sp[3 + n] != '\n' && sp[3 + n] != '\0'))
+			continue;
+		addr = strtoull(line, NULL, 16);
+		break;
+	}
+	fclose(f);
+	return addr;
+}
+
 /* One attempt with a given set of programs. Returns 0 or -errno. */
 static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigned feat)
 {
 	struct tcpstates_bpf *s;
 	bool fentry = feat & TSC_TRACE_FEAT_FENTRY, btf = feat & TSC_TRACE_FEAT_TP_BTF;
-	bool synack = feat & TSC_TRACE_FEAT_SYNACK;
+	bool synack = feat & TSC_TRACE_FEAT_SYNACK, twtimer = feat & TSC_TRACE_FEAT_TWTIMER;
 	uint32_t rb_kib = o->ringbuf_kib ? o->ringbuf_kib : TSC_TRACE_RINGBUF_KIB;
 	struct bpf_program *fprogs[5];
 	struct bpf_link **flinks[5];
 	int r;
 
+	if (twtimer && !t->tw_timer_fn)
+		t->tw_timer_fn = kallsyms_addr("tw_timer_handler");
+	if (twtimer && !t->tw_timer_fn)
+		return -ENOENT; /* the next plan does without */
 	s = tcpstates_bpf__open();
 	if (!s)
 		return errno ? -errno : -EINVAL;
@@ -71,6 +102,7 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	s->rodata->filter_port = o->port;
 	s->rodata->have_fentry = fentry;
 	s->rodata->kernel_only = o->kernel_only;
+	s->rodata->tw_timer_fn = twtimer ? t->tw_timer_fn : 0;
 	if (o->wakeup_batch)
 		s->rodata->wakeup_bytes = rb_kib * 1024 / 4;
 	r = bpf_map__set_max_entries(s->maps.events, rb_kib * 1024);
@@ -83,6 +115,7 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	/* without fentry, request sockets are seen by their SYN-ACKs */
 	bpf_program__set_autoload(s->progs.tsc_synack_xmit, synack);
 	bpf_program__set_autoload(s->progs.tsc_synack_rexmit, synack);
+	bpf_program__set_autoload(s->progs.tsc_tw_timer, twtimer);
 	r = tcpstates_bpf__load(s);
 	if (r < 0)
 		goto out;
@@ -96,6 +129,11 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 		r = attach_prog(s->progs.tsc_synack_xmit, &s->links.tsc_synack_xmit);
 		if (r == 0)
 			r = attach_prog(s->progs.tsc_synack_rexmit, &s->links.tsc_synack_rexmit);
+		if (r < 0)
+			goto out;
+	}
+	if (twtimer) {
+		r = attach_prog(s->progs.tsc_tw_timer, &s->links.tsc_tw_timer);
 		if (r < 0)
 			goto out;
 	}
@@ -129,6 +167,7 @@ struct tsc_trace *tsc_trace_new(const struct tsc_trace_opts *opts, tsc_trace_eve
 {
 	static const unsigned plans[] = {
 		TSC_TRACE_FEAT_TP_BTF | TSC_TRACE_FEAT_FENTRY,
+		TSC_TRACE_FEAT_TP_BTF | TSC_TRACE_FEAT_SYNACK | TSC_TRACE_FEAT_TWTIMER,
 		TSC_TRACE_FEAT_TP_BTF | TSC_TRACE_FEAT_SYNACK,
 		TSC_TRACE_FEAT_TP_BTF,
 		TSC_TRACE_FEAT_TRACEPOINT,

@@ -24,6 +24,13 @@ enum tsc_bpf_method {
 	 * (tp_btf net_dev_queue, skb->sk is the timewait socket, substate
 	 * TIME_WAIT): FIN-WAIT-2 -> TIME-WAIT as it happens */
 	TSC_BPF_M_TWACK = 5,
+	/* a timewait socket's timer expired (tp_btf timer_expire_entry with
+	 * the timewait timer's handler): its TIME-WAIT (or an orphan's
+	 * FIN-WAIT-2) ends now. The kernel does not know the connection (the
+	 * full socket is gone): the record carries the address and substate
+	 * only, and user space reports X -> CLOSED for the timewait socket it
+	 * follows (twwatch.c); the record itself is never shown. */
+	TSC_BPF_M_TWTIMER = 6,
 };
 
 enum tsc_bpf_event_flags {

@@ -43,7 +43,7 @@ struct tsc_trace_event {
 TSC_MUST_CHECK int tsc_trace_event_decode(const void *data, size_t len,
 					  struct tsc_trace_event *ret);
 
-/* "tracepoint", "fentry", "inferred", "synack", "twack" or "unknown". */
+/* "tracepoint", "fentry", "inferred", "synack", "twack", "twtimer" or "unknown". */
 const char *tsc_trace_method_name(unsigned method);
 
 /* Views: the kernel view is the tracepoint exactly as reported (the
@@ -69,6 +69,10 @@ enum tsc_trace_feature {
 	 * net_dev_queue, tcp_retransmit_synack): SYN-RECEIVED at the SYN;
 	 * and orphans' timewait sockets by their ACK of the peer's FIN */
 	TSC_TRACE_FEAT_SYNACK = 1 << 3,
+	/* with SYNACK: timewait sockets' timer expiries are reported by the
+	 * kernel (tp_btf timer_expire_entry, method TSC_BPF_M_TWTIMER), so the
+	 * end of TIME-WAIT needs no sock_diag dump (tsc_tw_watch_expired()) */
+	TSC_TRACE_FEAT_TWTIMER = 1 << 4,
 };
 
 struct tsc_trace_opts {
@@ -194,6 +198,13 @@ void tsc_tw_watch_free(struct tsc_tw_watch *w);
 /* Follows the timewait socket of a hand-off event (ev->tw_substate != 0).
  * Returns 0, -EINVAL (not a hand-off) or -ENOSPC (full, counted). */
 int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
+/* Called every few thousand sockets of a dump (which can take tens of
+ * milliseconds): lets the caller drain the ring buffer meanwhile. It may
+ * call the functions below (add, reused, expired, twack, add_request,
+ * child); sockets added during a poll are settled by later polls. A
+ * negative result stops the poll and is returned. */
+typedef int (*tsc_tw_watch_tick_fn)(void *arg);
+void tsc_tw_watch_set_tick(struct tsc_tw_watch *w, tsc_tw_watch_tick_fn fn, void *arg);
 /* Dumps the sockets of every namespace with followed sockets (it enters
  * each with setns(2) and returns) and reports FIN-WAIT-2 -> TIME-WAIT and
  * X -> CLOSED as events with method inferred. A full poll dumps every
@@ -204,17 +215,34 @@ int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
  * noted time. Returns 0 or -errno (fn's negative result stops it). */
 TSC_MUST_CHECK int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, bool full,
 				     tsc_trace_event_fn fn, void *arg);
+/* Like a full poll for the request sockets only (dumps of SYN_RECV
+ * sockets, which skip the timewait ones), and for the timewait sockets a
+ * check that their namespace still exists (those of a deleted one are
+ * reported X -> CLOSED): with TSC_TRACE_FEAT_TWTIMER the end of TIME-WAIT
+ * by its timer is reported by the kernel, and full polls are only a safety
+ * net (RST in TIME-WAIT, events lost). */
+TSC_MUST_CHECK int tsc_tw_watch_poll_requests(struct tsc_tw_watch *w, uint64_t now_ns,
+					      tsc_trace_event_fn fn, void *arg);
 /* A full socket's tracepoint event on the 4-tuple of a followed timewait
  * socket (other than its own connection): the timewait socket was recycled
  * (tcp_tw_reuse, or a new SYN accepted in TIME-WAIT) and is reported
- * X -> CLOSED at ev's time. Sockets added since the last poll are not
- * checked. Returns 0 or fn's negative result. */
+ * X -> CLOSED at ev's time. Only events that begin a socket's life are
+ * checked (old state CLOSE, SYN_SENT or LISTEN). Returns 0 or fn's
+ * negative result. */
 int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
 			tsc_trace_event_fn fn, void *arg);
+/* The kernel saw a timewait socket's timer expire (event with method
+ * TSC_BPF_M_TWTIMER and flag TSC_BPF_F_SUPERSEDED, not to be shown): a followed socket on that
+ * address is reported X -> CLOSED at ev's time (method twtimer) and no longer followed. Returns 1
+ * when one was, 0 when none is followed there (e.g. older than the trace), or fn's negative result.
+ */
+int tsc_tw_watch_expired(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
+			 tsc_trace_event_fn fn, void *arg);
 /* The kernel saw a followed FIN-WAIT-2 timewait socket reach TIME-WAIT
- * (event with method twack, already reported): update it, so polls do not
- * report the change again. */
-void tsc_tw_watch_twack(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
+ * (event with method twack): update it, so polls do not report the change
+ * again. Returns 1 when a poll has already reported that change (the event
+ * is then a duplicate, to be dropped), else 0. */
+int tsc_tw_watch_twack(struct tsc_tw_watch *w, const struct tsc_trace_event *ev);
 /* Follows the request socket of a SYN-ACK event (LISTEN -> SYN-RECEIVED,
  * method synack): when it disappears without tsc_tw_watch_child() having been
  * called for its conn, reports SYN-RECEIVED -> CLOSED (method inferred).

@@ -51,22 +51,37 @@ struct ns_path {
 	char path[64];
 };
 
-#define IDX_BITS 12
-
 struct tsc_tw_watch {
 	struct tw_ent *ents;
 	uint32_t *next; /* hash chains over ents[0..nidx), rebuilt per poll */
-	uint32_t head[1u << IDX_BITS];
+	/* chain heads: a power of two >= max, so chains stay ~1 long even when
+	 * the table is full (tsc_tw_watch_reused() walks one per event; with
+	 * 4,096 heads for 65,536 sockets it was 28 % of the reader's time) */
+	uint32_t *head;
+	unsigned idx_bits;
 	unsigned n, max, nidx;
 	struct tw_ent *rq; /* request sockets, most recent last */
 	unsigned nrq, maxrq;
 	uint64_t unwatched;
 	struct ns_path ns[NS_CACHE];
 	unsigned nns, ns_next;
+	tsc_tw_watch_tick_fn tick; /* called during long dumps */
+	void *tick_arg;
 };
 
+/* Sockets of a dump between two ticks: a dump of ~65,000 timewait
+ * sockets takes tens of milliseconds, longer than a 1 MiB ring buffer
+ * lasts at 180,000 events per second. */
+#define TICK_EVERY 4096
+
+static int report_by(const struct tw_ent *e, uint8_t new, uint64_t now, uint8_t method,
+		     tsc_trace_event_fn fn, void *arg);
+
 static int report(const struct tw_ent *e, uint8_t new, uint64_t now, tsc_trace_event_fn fn,
-		  void *arg);
+		  void *arg)
+{
+	return report_by(e, new, now, TSC_BPF_M_INFERRED, fn, arg);
+}
 
 struct tsc_tw_watch *tsc_tw_watch_new(unsigned max_entries)
 {
@@ -83,17 +98,22 @@ struct tsc_tw_watch *tsc_tw_watch_new(unsigned max_entries)
 	w->next = calloc(max_entries, sizeof(*w->next));
 	w->maxrq = max_entries < TSC_TW_WATCH_MAX_REQ ? max_entries : TSC_TW_WATCH_MAX_REQ;
 	w->rq = calloc(w->maxrq, sizeof(*w->rq));
-	if (!w->ents || !w->next || !w->rq) {
+	w->idx_bits = 4;
+	while ((1u << w->idx_bits) < max_entries)
+		w->idx_bits++;
+	w->head = malloc(sizeof(*w->head) << w->idx_bits);
+	if (!w->ents || !w->next || !w->rq || !w->head) {
 		free(w->ents);
 		free(w->next);
 		free(w->rq);
+		free(w->head);
 		free(w);
 		errno = ENOMEM;
 		return NULL;
 	}
 	w->max = max_entries;
 	/* empty chains: entries are indexed as they are added */
-	memset(w->head, 0xff, sizeof(w->head));
+	memset(w->head, 0xff, sizeof(*w->head) << w->idx_bits);
 	return w;
 }
 
@@ -104,22 +124,23 @@ void tsc_tw_watch_free(struct tsc_tw_watch *w)
 	free(w->ents);
 	free(w->next);
 	free(w->rq);
+	free(w->head);
 	free(w);
 }
 
-static unsigned idx_of(uint32_t netns, uint16_t lp, uint16_t pp)
+static unsigned idx_of(const struct tsc_tw_watch *w, uint32_t netns, uint16_t lp, uint16_t pp)
 {
 	uint32_t h = (netns ^ ((uint32_t)lp << 16 | pp)) * 0x9e3779b1u;
 
-	return h >> (32 - IDX_BITS);
+	return h >> (32 - w->idx_bits);
 }
 
 /* Chains of entries by (netns, ports); UINT32_MAX ends a chain. */
 static void build_index(struct tsc_tw_watch *w)
 {
-	memset(w->head, 0xff, sizeof(w->head));
+	memset(w->head, 0xff, sizeof(*w->head) << w->idx_bits);
 	for (uint32_t i = 0; i < w->n; i++) {
-		unsigned k = idx_of(w->ents[i].netns, w->ents[i].lp, w->ents[i].pp);
+		unsigned k = idx_of(w, w->ents[i].netns, w->ents[i].lp, w->ents[i].pp);
 
 		w->next[i] = w->head[k];
 		w->head[k] = i;
@@ -148,7 +169,7 @@ int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
 	e->sub = ev->tw_substate;
 	if (w->nidx == w->n - 1) {
 		/* keep the index complete: O(1) lookups between polls */
-		unsigned k = idx_of(e->netns, e->lp, e->pp);
+		unsigned k = idx_of(w, e->netns, e->lp, e->pp);
 
 		w->next[w->n - 1] = w->head[k];
 		w->head[k] = w->n - 1;
@@ -171,7 +192,15 @@ int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev
 
 	if (ev->method != TSC_BPF_M_TRACEPOINT || !ev->sport || !w->nidx)
 		return 0;
-	for (uint32_t i = w->head[idx_of(ev->netns, ev->sport, ev->dport)]; i != UINT32_MAX;
+	/* Only the first events of a socket can be a new connection on the
+	 * tuple (connect: CLOSE or SYN_SENT ->, a SYN accepted in TIME-WAIT:
+	 * the child's LISTEN ->); the lookup is two cache misses in tables of
+	 * up to 65,536 sockets, and was the reader's second cost when done
+	 * for every event. A new connection whose first events were lost
+	 * (ring buffer full) is settled by the next full poll instead. */
+	if (ev->old != TSC_TCP_CLOSE && ev->old != TSC_TCP_SYN_SENT && ev->old != TSC_TCP_LISTEN)
+		return 0;
+	for (uint32_t i = w->head[idx_of(w, ev->netns, ev->sport, ev->dport)]; i != UINT32_MAX;
 	     i = w->next[i]) {
 		struct tw_ent *e = &w->ents[i];
 		int r = 0;
@@ -196,23 +225,64 @@ int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev
 	return 0;
 }
 
-void tsc_tw_watch_twack(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
+int tsc_tw_watch_expired(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
+			 tsc_trace_event_fn fn, void *arg)
 {
 	size_t alen = ev->family == AF_INET6 ? 16 : 4;
 
-	for (uint32_t i = w->head[idx_of(ev->netns, ev->sport, ev->dport)];
+	/* the kernel's record (superseded), not an end reported here */
+	if (ev->method != TSC_BPF_M_TWTIMER || !(ev->flags & TSC_BPF_F_SUPERSEDED) || !w->nidx)
+		return 0;
+	for (uint32_t i = w->head[idx_of(w, ev->netns, ev->sport, ev->dport)]; i != UINT32_MAX;
+	     i = w->next[i]) {
+		struct tw_ent *e = &w->ents[i];
+		int r = 0;
+
+		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
+		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
+		    memcmp(e->p, ev->daddr, alen))
+			continue;
+		/* a FIN-WAIT-2 socket whose change a fast poll noted and the
+		 * kernel reports in TIME-WAIT: the change first */
+		if (e->sub == TSC_TCP_FIN_WAIT2 && ev->old == TSC_TCP_TIME_WAIT) {
+			uint64_t t = e->left_ns ? e->left_ns : ev->ts_ns;
+
+			r = report(e, TSC_TCP_TIME_WAIT, t, fn, arg);
+			e->sub = TSC_TCP_TIME_WAIT;
+			e->ts = t;
+		}
+		if (r == 0)
+			r = report_by(e, TSC_TCP_CLOSE, ev->ts_ns, TSC_BPF_M_TWTIMER, fn, arg);
+		e->netns = 0; /* compacted away at the next poll */
+		return r < 0 ? r : 1;
+	}
+	return 0;
+}
+
+int tsc_tw_watch_twack(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
+{
+	size_t alen = ev->family == AF_INET6 ? 16 : 4;
+	int dup = 0;
+
+	for (uint32_t i = w->head[idx_of(w, ev->netns, ev->sport, ev->dport)];
 	     w->nidx && i != UINT32_MAX; i = w->next[i]) {
 		struct tw_ent *e = &w->ents[i];
 
 		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
 		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
-		    memcmp(e->p, ev->daddr, alen) || e->sub != TSC_TCP_FIN_WAIT2)
+		    memcmp(e->p, ev->daddr, alen) || (e->conn != ev->conn && ev->conn))
 			continue;
+		if (e->sub != TSC_TCP_FIN_WAIT2) {
+			/* a poll that ran before this event was read reported it */
+			dup = e->sub == TSC_TCP_TIME_WAIT;
+			continue;
+		}
 		e->sub = TSC_TCP_TIME_WAIT;
 		e->ts = ev->ts_ns;
 		e->left_ns = 0;
-		return;
+		return 0;
 	}
+	return dup;
 }
 
 int tsc_tw_watch_add_request(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
@@ -364,13 +434,26 @@ out:
 struct dump_ctx {
 	struct tsc_tw_watch *w;
 	uint32_t netns;
+	unsigned count;
 };
+
+void tsc_tw_watch_set_tick(struct tsc_tw_watch *w, tsc_tw_watch_tick_fn fn, void *arg)
+{
+	w->tick = fn;
+	w->tick_arg = arg;
+}
 
 static int on_tw(const struct tsc_sock *s, void *arg)
 {
 	struct dump_ctx *c = arg;
 	size_t alen = s->family == AF_INET6 ? 16 : 4;
 
+	if (c->w->tick && ++c->count % TICK_EVERY == 0) {
+		int r = c->w->tick(c->w->tick_arg);
+
+		if (r < 0)
+			return r;
+	}
 	if (s->state == TSC_TCP_SYN_RECV && s->timer != TSC_TIMER_TIMEWAIT) {
 		for (unsigned i = 0; i < c->w->nrq; i++) {
 			struct tw_ent *e = &c->w->rq[i];
@@ -385,7 +468,7 @@ static int on_tw(const struct tsc_sock *s, void *arg)
 	if (s->timer != TSC_TIMER_TIMEWAIT)
 		return 0; /* a full socket in FIN_WAIT2 */
 
-	for (uint32_t i = c->w->head[idx_of(c->netns, s->lport, s->pport)]; i != UINT32_MAX;
+	for (uint32_t i = c->w->head[idx_of(c->w, c->netns, s->lport, s->pport)]; i != UINT32_MAX;
 	     i = c->w->next[i]) {
 		struct tw_ent *e = &c->w->ents[i];
 
@@ -399,8 +482,8 @@ static int on_tw(const struct tsc_sock *s, void *arg)
 	return 0;
 }
 
-static int report(const struct tw_ent *e, uint8_t new, uint64_t now, tsc_trace_event_fn fn,
-		  void *arg)
+static int report_by(const struct tw_ent *e, uint8_t new, uint64_t now, uint8_t method,
+		     tsc_trace_event_fn fn, void *arg)
 {
 	struct tsc_trace_event ev;
 
@@ -417,7 +500,7 @@ static int report(const struct tw_ent *e, uint8_t new, uint64_t now, tsc_trace_e
 	ev.family = e->family;
 	ev.old = e->sub;
 	ev.new = new;
-	ev.method = TSC_BPF_M_INFERRED;
+	ev.method = method;
 	ev.flags = TSC_BPF_F_RFC_ONLY | (ev.has_span ? TSC_BPF_F_SPAN : 0) |
 		   (new == TSC_TCP_CLOSE ? TSC_BPF_F_END : 0);
 	memcpy(ev.saddr, e->l, 16);
@@ -428,7 +511,23 @@ static int report(const struct tw_ent *e, uint8_t new, uint64_t now, tsc_trace_e
 
 /* One namespace: dump its timewait sockets and settle its entries. A
  * namespace that no longer exists took its timewait sockets with it. */
-static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, bool full,
+enum poll_kind {
+	POLL_FAST, /* FIN_WAIT2 timewait sockets only */
+	POLL_FULL, /* every followed socket */
+	/* request sockets only (no timewait socket in the dump), and the
+	 * namespaces of the followed timewait sockets still exist */
+	POLL_REQ,
+};
+
+static bool ns_has_request(const struct tsc_tw_watch *w, uint32_t netns)
+{
+	for (unsigned i = 0; i < w->nrq; i++)
+		if (w->rq[i].netns == netns)
+			return true;
+	return false;
+}
+
+static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, enum poll_kind kind,
 		   tsc_trace_event_fn fn, void *arg)
 {
 	/* the kernel filters timewait sockets by their substate */
@@ -437,16 +536,24 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, bool fu
 						  TSC_TCPF(TSC_TCP_SYN_RECV),
 					.ipv4 = true,
 					.ipv6 = true };
-	struct dump_ctx c = { w, netns };
+	struct dump_ctx c = { w, netns, 0 };
+	/* what the tick adds during the dump is settled by later polls */
+	unsigned n0 = w->n, nrq0 = w->nrq;
 	struct tsc_sockdiag *h = NULL;
 	char path[PATH_MAX];
-	bool dumped = false;
+	bool dumped = false, full = kind == POLL_FULL;
 	int r = 0;
 
-	/* a fast poll asks only for the few sockets that can change soon */
-	if (!full)
+	/* a fast poll asks only for the few sockets that can change soon; a
+	 * request poll skips every timewait socket (the kernel filters them
+	 * before building a message) */
+	if (kind == POLL_FAST)
 		q.states &= ~TSC_TCPF(TSC_TCP_TIME_WAIT);
+	else if (kind == POLL_REQ)
+		q.states = TSC_TCPF(TSC_TCP_SYN_RECV);
 	if (find_ns(w, netns, path, sizeof(path)) == 0) {
+		if (kind == POLL_REQ && !ns_has_request(w, netns))
+			return 0; /* it exists: nothing to dump */
 		h = open_in(path, &r);
 		if (!h)
 			return r;
@@ -456,12 +563,16 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, bool fu
 			return (int)d;
 		dumped = true;
 	}
-	for (unsigned i = 0; i < w->n && r >= 0; i++) {
+	for (unsigned i = 0; (kind != POLL_REQ || !dumped) && i < n0 && r >= 0; i++) {
 		struct tw_ent *e = &w->ents[i];
 
 		if (e->netns != netns)
 			continue;
-		if (!full) {
+		if (kind == POLL_REQ) {
+			/* the namespace is gone, and its timewait sockets */
+			r = report(e, TSC_TCP_CLOSE, e->left_ns ? e->left_ns : now, fn, arg);
+			e->netns = 0;
+		} else if (!full) {
 			/* left FIN_WAIT2: for TIME_WAIT or for good; the next
 			 * full poll tells, and the change is dated now */
 			if (dumped && e->sub == TSC_TCP_FIN_WAIT2 && !e->seen && !e->left_ns)
@@ -481,7 +592,10 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, bool fu
 		}
 		e->seen = false;
 	}
-	for (unsigned i = 0; i < w->nrq && r >= 0; i++) {
+	/* (the tick's tsc_tw_watch_child() can only have shrunk the list) */
+	if (nrq0 > w->nrq)
+		nrq0 = w->nrq;
+	for (unsigned i = 0; i < nrq0 && r >= 0; i++) {
 		struct tw_ent *e = &w->rq[i];
 
 		if (e->netns != netns)
@@ -504,12 +618,18 @@ static int poll_ns(struct tsc_tw_watch *w, uint32_t netns, uint64_t now, bool fu
 		}
 		e->seen = false;
 	}
+	/* added by the tick during the dump: judged by the next poll only */
+	for (unsigned i = n0; i < w->n; i++)
+		w->ents[i].seen = false;
+	for (unsigned i = nrq0; i < w->nrq; i++)
+		w->rq[i].seen = false;
 	return r;
 }
 
 /* Runs poll_ns once per namespace with followed sockets in ents[0..n). */
 static int poll_all(struct tsc_tw_watch *w, struct tw_ent *ents, unsigned n, uint32_t *done,
-		    unsigned *ndone, uint64_t now_ns, bool full, tsc_trace_event_fn fn, void *arg)
+		    unsigned *ndone, uint64_t now_ns, enum poll_kind kind, tsc_trace_event_fn fn,
+		    void *arg)
 {
 	int r = 0;
 
@@ -526,7 +646,7 @@ static int poll_all(struct tsc_tw_watch *w, struct tw_ent *ents, unsigned n, uin
 		if (*ndone == NS_DONE_MAX)
 			break;
 		done[(*ndone)++] = ns;
-		r = poll_ns(w, ns, now_ns, full, fn, arg);
+		r = poll_ns(w, ns, now_ns, kind, fn, arg);
 		if (r == -EPERM || r == -ENOENT) {
 			/* cannot look inside: stop following its sockets */
 			for (unsigned k = 0; k < w->n; k++)
@@ -563,12 +683,26 @@ int tsc_tw_watch_poll(struct tsc_tw_watch *w, uint64_t now_ns, bool full, tsc_tr
 	int r;
 
 	build_index(w);
-	r = poll_all(w, w->ents, w->n, done, &ndone, now_ns, full, fn, arg);
+	r = poll_all(w, w->ents, w->n, done, &ndone, now_ns, full ? POLL_FULL : POLL_FAST, fn, arg);
 	if (r >= 0 && full)
-		r = poll_all(w, w->rq, w->nrq, done, &ndone, now_ns, full, fn, arg);
+		r = poll_all(w, w->rq, w->nrq, done, &ndone, now_ns, POLL_FULL, fn, arg);
 	w->n = compact(w->ents, w->n);
 	w->nrq = compact(w->rq, w->nrq);
 	/* valid until the next poll, for tsc_tw_watch_reused() */
 	build_index(w);
+	return r < 0 ? r : 0;
+}
+
+int tsc_tw_watch_poll_requests(struct tsc_tw_watch *w, uint64_t now_ns, tsc_trace_event_fn fn,
+			       void *arg)
+{
+	uint32_t done[NS_DONE_MAX];
+	unsigned ndone = 0;
+	int r;
+
+	r = poll_all(w, w->rq, w->nrq, done, &ndone, now_ns, POLL_REQ, fn, arg);
+	if (r >= 0)
+		r = poll_all(w, w->ents, w->n, done, &ndone, now_ns, POLL_REQ, fn, arg);
+	w->nrq = compact(w->rq, w->nrq);
 	return r < 0 ? r : 0;
 }

@@ -4,7 +4,8 @@
 # creates (client tscA<pid>, server tscB<pid>, veth, 10.250.7.0/24): normal
 # close from each side, refused, RST (SO_LINGER 0), simultaneous close (FINs
 # dropped by nftables inside the namespaces so the retransmissions cross), a
-# half-open connection whose request socket dies without a child.
+# half-open connection whose request socket dies without a child, an
+# orphan whose FIN-WAIT-2 ends at its timer (tcp_fin_timeout 1 s in A).
 # Asserts the exact RFC transition sequence of both endpoints, the kernel
 # view against an independent bpftrace one-liner, --netns, ms_in_old, and
 # SYN-RECEIVED reported at the SYN (before the client's ESTABLISHED).
@@ -33,6 +34,8 @@ ip -n "$A" addr add 10.250.7.1/24 dev veth-a && ip -n "$B" addr add 10.250.7.2/2
 ip -n "$A" link set veth-a up && ip -n "$B" link set veth-b up
 ip -n "$A" link set lo up && ip -n "$B" link set lo up
 inoA=$(stat -L -c %i /var/run/netns/"$A") inoB=$(stat -L -c %i /var/run/netns/"$B")
+# inside the test's own namespace only: an orphan's FIN-WAIT-2 lasts 1 s
+ip netns exec "$A" sysctl -q -w net.ipv4.tcp_fin_timeout=1 || fail "sysctl in $A"
 
 start() { # name args...: start a tracer, wait until it has attached
 	local name=$1; shift
@@ -120,6 +123,10 @@ except BlockingIOError:
     pass
 time.sleep(0.3); l.close(); time.sleep(1.5); c.close()
 nft(A, "delete table inet tsc")
+# fin-timeout: the server never closes in time; the client's orphan leaves
+# FIN-WAIT-2 at its timewait socket's timer (tcp_fin_timeout 1 s)
+l = listener(9407); c = client(9417, 9407); a, _ = l.accept()
+c.close(); time.sleep(2.0); a.close(); l.close()
 PY
 python3 "$tmp/drive.py" "$A" "$B" || fail "driver"
 sleep 0.5
@@ -157,6 +164,8 @@ want = {
     # when the two retransmitted FINs do not cross in the same instant, one
     # side sees the ACK of its FIN first (FIN-WAIT-2); at least one CLOSING
     "half-open server": ((inoB, 9406, 9416), "LISTEN>SYN-RECEIVED>CLOSED"),
+    "fin-timeout client": ((inoA, 9417, 9407), "CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>FIN-WAIT-2>CLOSED"),
+    "fin-timeout server": ((inoB, 9407, 9417), "LISTEN>SYN-RECEIVED>ESTABLISHED>CLOSE-WAIT>LAST-ACK>CLOSED"),
     "simultaneous client": ((inoA, 9415, 9405), ("CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>CLOSING>TIME-WAIT>CLOSED",
                                                "CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>FIN-WAIT-2>TIME-WAIT>CLOSED")),
     "simultaneous server": ((inoB, 9405, 9415), ("LISTEN>SYN-RECEIVED>ESTABLISHED>FIN-WAIT-1>CLOSING>TIME-WAIT>CLOSED",
@@ -193,6 +202,19 @@ if not tw or not la or tw["method"] not in ("twack", "fentry") or tw["ts_mono_ns
 ho = first(rfc, inoB, 9406, 9416, "CLOSED")
 if not ho or ho["method"] not in ("inferred", "fentry") or not (800 <= (ho["ms_in_old"] or 0) <= 2500):
     print("half-open request end wrong:", ho); bad += 1
+# the orphan's FIN-WAIT-2 ended at its timer, tcp_fin_timeout (1 s) after it
+# began, reported by the kernel (twtimer) where the plan loads, else by a
+# sock_diag poll (inferred, up to its interval late) or fentry
+ft = first(rfc, inoA, 9417, 9407, "CLOSED")
+# (when the orphan's socket was busy as the ACK of its FIN arrived, the
+# kernel keeps the full socket in FIN-WAIT-2 on its keepalive timer, and the
+# tracepoint itself reports the end: then no timewait timer is involved)
+if "by their timers" in open(f"{tmp}/rfc.err").read() and \
+        (not ft or ft["method"] not in ("twtimer", "inferred", "tracepoint")):
+    print("the kernel reports timewait timers, but not this one:", ft); bad += 1
+if not ft or ft["method"] not in ("twtimer", "inferred", "fentry", "tracepoint") or \
+        not (900 <= (ft["ms_in_old"] or 0) <= (1300 if ft["method"] != "inferred" else 2000)):
+    print("fin-timeout client end wrong:", ft); bad += 1
 # the kernel's own view: no TIME-WAIT, the child's LISTEN -> SYN_RECV at the handshake
 kexp = "CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>FIN-WAIT-2>CLOSED"
 got = path(seq(kern, inoA, 9411, 9401))
@@ -200,7 +222,7 @@ print(f"{'kernel normal client':22} {got}")
 if got != kexp:
     print(f"  expected {kexp}"); bad += 1
 methods = {e["method"] for e in rfc}
-assert methods <= {"tracepoint", "fentry", "inferred", "synack", "twack"}, methods
+assert methods <= {"tracepoint", "fentry", "inferred", "synack", "twack", "twtimer"}, methods
 assert {e["method"] for e in kern} == {"tracepoint"}, "kernel view has non-tracepoint events"
 # time in CLOSE-WAIT of the normal server: the driver slept 0.2 s before close()
 cw = [e for e in rfc if e["netns"] == inoB and e["local_port"] == 9401 and e["old"] == "CLOSE-WAIT"]

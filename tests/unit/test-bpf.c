@@ -166,6 +166,41 @@ static void test_agg_life_rfc(void **state)
 	tsc_trace_agg_free(a);
 }
 
+/* The connection table grows with the connections in flight (it starts
+ * small) and still holds max_conns of them, no more. */
+static void test_agg_grow(void **state)
+{
+	const unsigned max = 3000;
+	struct tsc_trace_agg *a = tsc_trace_agg_new(max, TSC_TRACE_VIEW_KERNEL);
+	struct tsc_trace_event ev =
+		ev_of(TSC_TCP_CLOSE, TSC_TCP_SYN_SENT, 1000, 0, TSC_BPF_M_TRACEPOINT, 0);
+	struct tsc_trace_life l;
+	int lives = 0;
+
+	(void)state;
+	assert_non_null(a);
+	for (unsigned i = 0; i <= max; i++) {
+		ev.conn = 0xffff888000000000ull + (uint64_t)i * 2048;
+		ev.birth_ns = 1000 + i;
+		assert_int_equal(tsc_trace_agg_add(a, &ev, &l), 0);
+	}
+	assert_int_equal(tsc_trace_agg_open(a), max);
+	assert_int_equal(tsc_trace_agg_overflow(a), 1);
+	ev.old = TSC_TCP_SYN_SENT;
+	ev.new = TSC_TCP_CLOSE;
+	ev.ts_ns = 5000;
+	for (unsigned i = 0; i <= max; i++) {
+		ev.conn = 0xffff888000000000ull + (uint64_t)i * 2048;
+		ev.birth_ns = 1000 + i;
+		lives += tsc_trace_agg_add(a, &ev, &l);
+		if (i < max)
+			assert_int_equal(l.conn, ev.conn);
+	}
+	assert_int_equal(lives, max);
+	assert_int_equal(tsc_trace_agg_open(a), 0);
+	tsc_trace_agg_free(a);
+}
+
 static void test_agg_life_kernel(void **state)
 {
 	struct tsc_trace_agg *a = tsc_trace_agg_new(16, TSC_TRACE_VIEW_KERNEL);
@@ -355,6 +390,47 @@ static void test_tw_watch_reused(void **state)
 	tsc_tw_watch_free(w);
 }
 
+/* The kernel reports a timewait socket's timer: the followed socket on that
+ * address ends then (method twtimer, with its own conn and time in state);
+ * the kernel's record is never passed on, and a socket not followed, or an
+ * end already reported, is ignored. */
+static void test_tw_watch_expired(void **state)
+{
+	struct tsc_tw_watch *w = tsc_tw_watch_new(8);
+	struct tsc_trace_event ho = ev_of(TSC_TCP_FIN_WAIT2, TSC_TCP_CLOSE, 100, 10,
+					  TSC_BPF_M_TRACEPOINT, TSC_BPF_F_SUPERSEDED);
+	struct tsc_trace_event tmr =
+		ev_of(TSC_TCP_TIME_WAIT, TSC_TCP_CLOSE, 60000, 0, TSC_BPF_M_TWTIMER,
+		      TSC_BPF_F_RFC_ONLY | TSC_BPF_F_SUPERSEDED | TSC_BPF_F_END);
+	struct got g = { .n = 0 };
+
+	(void)state;
+	assert_non_null(w);
+	assert_string_equal(tsc_trace_method_name(tmr.method), "twtimer");
+	ho.tw_substate = TSC_TCP_TIME_WAIT;
+	assert_int_equal(tsc_tw_watch_add(w, &ho), 0);
+	tmr.conn = 0;	  /* unknown to the kernel */
+	tmr.sport = 9999; /* not followed */
+	assert_int_equal(tsc_tw_watch_expired(w, &tmr, collect, &g), 0);
+	assert_int_equal(g.n, 0);
+	tmr.sport = ho.sport;
+	assert_int_equal(tsc_tw_watch_expired(w, &tmr, collect, &g), 1);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.ev[0].old, TSC_TCP_TIME_WAIT);
+	assert_int_equal(g.ev[0].new, TSC_TCP_CLOSE);
+	assert_int_equal(g.ev[0].method, TSC_BPF_M_TWTIMER);
+	assert_false(g.ev[0].flags & TSC_BPF_F_SUPERSEDED);
+	assert_true(g.ev[0].flags & TSC_BPF_F_END);
+	assert_int_equal(g.ev[0].conn, ho.conn);
+	assert_int_equal(g.ev[0].ts_ns, 60000);
+	assert_int_equal(g.ev[0].span_ns, 60000 - 100);
+	/* the reported end is not a kernel record: passing it back is a no-op */
+	assert_int_equal(tsc_tw_watch_expired(w, &g.ev[0], collect, &g), 0);
+	assert_int_equal(tsc_tw_watch_expired(w, &tmr, collect, &g), 0); /* once */
+	assert_int_equal(g.n, 1);
+	tsc_tw_watch_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,10 +440,12 @@ int main(void)
 		cmocka_unit_test(test_agg_life_rfc),
 		cmocka_unit_test(test_agg_life_kernel),
 		cmocka_unit_test(test_agg_listener_partial_bounds),
+		cmocka_unit_test(test_agg_grow),
 		cmocka_unit_test(test_hist_bucket),
 		cmocka_unit_test(test_tw_watch_bounds),
 		cmocka_unit_test(test_tw_watch_requests),
 		cmocka_unit_test(test_tw_watch_reused),
+		cmocka_unit_test(test_tw_watch_expired),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
