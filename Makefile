@@ -34,8 +34,11 @@ demo: build
 
 bench: build
 	bench/run.sh $(BUILD)
+	bench/census-iter.sh $(BUILD)
 	bench/trace-overhead.sh $(BUILD)
+	bench/trace-floor.sh $(BUILD)
 	bench/capture.sh $(BUILD)
+	bench/flows.sh $(BUILD)
 
 # libFuzzer targets built with clang in $(FUZZ_BUILD), FUZZ_SECONDS each.
 fuzz: deps
