@@ -185,10 +185,19 @@ int tsc_tw_watch_add(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
 	return 0;
 }
 
+/* The followed socket e has the 4-tuple and namespace of event ev. */
+static bool same_tuple(const struct tw_ent *e, const struct tsc_trace_event *ev)
+{
+	size_t alen = ev->family == AF_INET6 ? 16 : 4;
+
+	return e->netns == ev->netns && e->family == ev->family && e->lp == ev->sport &&
+	       e->pp == ev->dport && !memcmp(e->l, ev->saddr, alen) &&
+	       !memcmp(e->p, ev->daddr, alen);
+}
+
 int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
 			tsc_trace_event_fn fn, void *arg)
 {
-	size_t alen = ev->family == AF_INET6 ? 16 : 4;
 
 	if (ev->method != TSC_BPF_M_TRACEPOINT || !ev->sport || !w->nidx)
 		return 0;
@@ -205,10 +214,7 @@ int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev
 		struct tw_ent *e = &w->ents[i];
 		int r = 0;
 
-		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
-		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
-		    memcmp(e->p, ev->daddr, alen) ||
-		    (e->conn == ev->conn && e->birth == ev->birth_ns))
+		if (!same_tuple(e, ev) || (e->conn == ev->conn && e->birth == ev->birth_ns))
 			continue;
 		if (e->sub == TSC_TCP_FIN_WAIT2 && e->left_ns) {
 			/* only TIME-WAIT sockets are recycled */
@@ -228,7 +234,6 @@ int tsc_tw_watch_reused(struct tsc_tw_watch *w, const struct tsc_trace_event *ev
 int tsc_tw_watch_expired(struct tsc_tw_watch *w, const struct tsc_trace_event *ev,
 			 tsc_trace_event_fn fn, void *arg)
 {
-	size_t alen = ev->family == AF_INET6 ? 16 : 4;
 
 	/* the kernel's record (superseded), not an end reported here */
 	if (ev->method != TSC_BPF_M_TWTIMER || !(ev->flags & TSC_BPF_F_SUPERSEDED) || !w->nidx)
@@ -238,9 +243,7 @@ int tsc_tw_watch_expired(struct tsc_tw_watch *w, const struct tsc_trace_event *e
 		struct tw_ent *e = &w->ents[i];
 		int r = 0;
 
-		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
-		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
-		    memcmp(e->p, ev->daddr, alen))
+		if (!same_tuple(e, ev))
 			continue;
 		/* a FIN-WAIT-2 socket whose change a fast poll noted and the
 		 * kernel reports in TIME-WAIT: the change first */
@@ -261,16 +264,13 @@ int tsc_tw_watch_expired(struct tsc_tw_watch *w, const struct tsc_trace_event *e
 
 int tsc_tw_watch_twack(struct tsc_tw_watch *w, const struct tsc_trace_event *ev)
 {
-	size_t alen = ev->family == AF_INET6 ? 16 : 4;
 	int dup = 0;
 
 	for (uint32_t i = w->head[idx_of(w, ev->netns, ev->sport, ev->dport)];
 	     w->nidx && i != UINT32_MAX; i = w->next[i]) {
 		struct tw_ent *e = &w->ents[i];
 
-		if (e->netns != ev->netns || e->family != ev->family || e->lp != ev->sport ||
-		    e->pp != ev->dport || memcmp(e->l, ev->saddr, alen) ||
-		    memcmp(e->p, ev->daddr, alen) || (e->conn != ev->conn && ev->conn))
+		if (!same_tuple(e, ev) || (e->conn != ev->conn && ev->conn))
 			continue;
 		if (e->sub != TSC_TCP_FIN_WAIT2) {
 			/* a poll that ran before this event was read reported it */

@@ -256,6 +256,19 @@ void tsc__put_char_vis(struct tsc_buf *b, uint8_t c)
 	}
 }
 
+/* tcpdump's hex columns of up to 16 bytes, " 4500 0034" style, appended to
+ * line at k; returns the new length */
+static size_t hex_cols(char *line, size_t k, const uint8_t *in, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i % 2 == 0)
+			line[k++] = ' ';
+		line[k++] = hexdig[in[i] >> 4];
+		line[k++] = hexdig[in[i] & 0xf];
+	}
+	return k;
+}
+
 /* "0x%04x: " into s; returns the length (at most 20). */
 static size_t fmt_offset(char *s, size_t off)
 {
@@ -291,12 +304,7 @@ void tsc__hex_print(struct tsc_buf *b, const char *ident, struct tsc_cur c)
 
 		if (!tsc_cur_bytes(&c, in, n))
 			return;
-		for (size_t i = 0; i < n; i++) {
-			if (i % 2 == 0)
-				line[k++] = ' ';
-			line[k++] = hexdig[in[i] >> 4];
-			line[k++] = hexdig[in[i] & 0xf];
-		}
+		k = hex_cols(line, k, in, n);
 		tsc__put(b, ident, identlen);
 		tsc__put(b, line, k);
 	}
@@ -317,13 +325,9 @@ void tsc__hex_ascii_print(struct tsc_buf *b, const char *ident, struct tsc_cur c
 
 		if (!tsc_cur_bytes(&c, in, n))
 			return;
-		for (size_t i = 0; i < n; i++) {
-			if (i % 2 == 0)
-				line[k++] = ' ';
-			line[k++] = hexdig[in[i] >> 4];
-			line[k++] = hexdig[in[i] & 0xf];
+		k = hex_cols(line, k, in, n);
+		for (size_t i = 0; i < n; i++)
 			asc[i] = isgraph_ascii(in[i]) ? (char)in[i] : '.';
-		}
 		while (k < hexend)
 			line[k++] = ' ';
 		tsc__put(b, ident, identlen);
