@@ -267,7 +267,11 @@ static void test_mix(void **state)
 	closed = it[TSC_TCP_CLOSE];
 	assert_true(both(true, false, it, nl, &nit, &nnl));
 	assert_int_equal(it[TSC_TCP_ESTABLISHED], 2 * N4);
-	assert_int_equal(it[TSC_TCP_TIME_WAIT], NTW);
+	/* Each census is checked against netlink (both()). Between two
+	 * censuses the kernel may already have retired a timewait socket: seen
+	 * once in CI under load (79 of 80 in both the iterator's and netlink's
+	 * counts), so the later totals may fall short by a few. */
+	assert_true(it[TSC_TCP_TIME_WAIT] <= NTW && it[TSC_TCP_TIME_WAIT] + 3 >= NTW);
 	assert_int_equal(it[TSC_TCP_FIN_WAIT2], 0);
 	assert_true(both(false, true, it, nl, &nit, &nnl));
 	assert_int_equal(it[TSC_TCP_ESTABLISHED], 2 * N6);
@@ -278,7 +282,9 @@ static void test_mix(void **state)
 	memset(it, 0, sizeof(it));
 	nit = tsc_bpf_iter_count_states(true, true, it);
 	assert_true(it[TSC_TCP_CLOSE] == closed);
-	assert_int_equal(nit, 5 + 2 * (N4 + N6) + NTW + 2 * NHALF + (long)closed);
+	/* (less up to a few timewait sockets retired meanwhile, see above) */
+	assert_true(nit <= 5 + 2 * (N4 + N6) + NTW + 2 * NHALF + (long)closed &&
+		    nit + 3 >= 5 + 2 * (N4 + N6) + NTW + 2 * NHALF + (long)closed);
 }
 
 int main(void)
