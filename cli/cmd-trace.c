@@ -19,7 +19,9 @@
 #include "bpf/trace.h"
 #include "cli.h"
 #include "core/strparse.h"
+#include "core/buf.h"
 #include "output/json.h"
+#include "output/sockfmt.h"
 #include "sys/netns.h"
 
 struct trace_opts {
@@ -307,75 +309,19 @@ static char *put_lit(char *p, const char *s)
 	return p + n;
 }
 
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
-				  "25262728293031323334353637383940414243444546474849"
-				  "50515253545556575859606162636465666768697071727374"
-				  "75767778798081828384858687888990919293949596979899";
-
 /* A literal: constant length, so the copy is inlined (a memcpy call per
  * key was a fifth of the reader's profile). */
 #define PUT_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
-/* v in 32-bit arithmetic, two digits per division, written in place:
- * tsc_fmt_u64's 64-bit digit loop and copy were a fifth of the reader's
- * profile (several numbers a line, nanosecond clocks of 13+ digits). */
-static char *put_u32(char *p, uint32_t v)
-{
-	static const uint32_t pow10[] = { 10,	   100,	     1000,	10000,	   100000,
-					  1000000, 10000000, 100000000, 1000000000 };
-	unsigned n = 1;
-	char *q;
-
-	while (n < 10 && v >= pow10[n - 1])
-		n++;
-	q = p + n;
-	while (v >= 100) {
-		unsigned d = v % 100 * 2;
-
-		v /= 100;
-		*--q = digit_pairs[d + 1];
-		*--q = digit_pairs[d];
-	}
-	if (v >= 10) {
-		*--q = digit_pairs[v * 2 + 1];
-		*--q = digit_pairs[v * 2];
-	} else {
-		*--q = (char)('0' + v);
-	}
-	return p + n;
-}
-
-/* v < 10^8 as exactly eight digits */
-static char *put_fixed8(char *p, uint32_t v)
-{
-	for (int i = 6; i >= 0; i -= 2) {
-		unsigned d = v % 100 * 2;
-
-		v /= 100;
-		p[i] = digit_pairs[d];
-		p[i + 1] = digit_pairs[d + 1];
-	}
-	return p + 8;
-}
-
 static char *put_u64(char *p, uint64_t v)
 {
-	if (v <= UINT32_MAX)
-		return put_u32(p, (uint32_t)v);
-	p = put_u64(p, v / 100000000);
-	return put_fixed8(p, (uint32_t)(v % 100000000));
+	return p + tsc_fmt_u64(p, v);
 }
 
 /* v as exactly six digits (the fraction of a decimal) */
 static char *put_frac6(char *p, uint32_t v)
 {
-	for (int i = 4; i >= 0; i -= 2) {
-		unsigned d = v % 100 * 2;
-
-		v /= 100;
-		p[i] = digit_pairs[d];
-		p[i + 1] = digit_pairs[d + 1];
-	}
+	tsc_fmt_fixed(p, v, 6);
 	return p + 6;
 }
 
@@ -394,21 +340,10 @@ static char *put_hex(char *p, uint64_t v)
 	return p;
 }
 
-/* An address without port (inet_ntop's output; IPv4 by hand) */
+/* An address without port */
 static char *put_ip(char *p, int family, const uint8_t *a)
 {
-	if (family == AF_INET6) {
-		char ip[INET6_ADDRSTRLEN] = "?";
-
-		inet_ntop(AF_INET6, a, ip, sizeof(ip));
-		return put_lit(p, ip);
-	}
-	for (int i = 0; i < 4; i++) {
-		if (i)
-			*p++ = '.';
-		p = put_u64(p, a[i]);
-	}
-	return p;
+	return p + tsc_fmt_addr(p, family, a);
 }
 
 /* One NDJSON line, formatted by hand: at 100,000+ events per second the

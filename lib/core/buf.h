@@ -51,5 +51,7 @@ static inline int tsc_buf_error(const struct tsc_buf *b)
 /* Format an integer in decimal; returns the length (no NUL written past it
  * beyond what fits; dst must hold 21 bytes). */
 size_t tsc_fmt_u64(char *dst, uint64_t v);
+/* v's last n digits (n even), zero-padded, into dst (no NUL) */
+void tsc_fmt_fixed(char *dst, uint32_t v, unsigned n);
 
 #endif
