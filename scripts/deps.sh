@@ -8,7 +8,7 @@ set -euo pipefail
 pkgs=(build-essential meson ninja-build pkg-config clang-format libmnl-dev libpcap-dev libcmocka-dev
 	libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool)
 # tests, lab and demo: real kernel tools to compare against and to drive namespaces
-pkgs+=(iproute2 nftables tcpdump tshark net-tools lsof procps python3 bpftrace tcptrace)
+pkgs+=(iproute2 nftables tcpdump tshark net-tools lsof procps python3 bpftrace tcptrace strace)
 # benchmarks
 pkgs+=(hyperfine time)
 
