@@ -98,13 +98,22 @@ static void put_delta(struct tsc_buf *b, int64_t s1, uint32_t f1, int64_t s0, ui
 		      bool nano)
 {
 	int64_t unit = nano ? 1000000000 : 1000000;
-	int64_t d = (s1 - s0) * unit + ((int64_t)f1 - (int64_t)f0);
+	/* seconds and fraction apart: (s1 - s0) * unit overflows for
+	 * timestamps far apart (a hostile file) */
+	int64_t ds = s1 - s0, df = (int64_t)f1 - (int64_t)f0;
 
-	tsc__putc(b, d < 0 ? '-' : ' ');
-	if (d < 0)
-		d = -d;
-	put_hms(b, (uint64_t)(d / unit));
-	put_frac(b, (uint32_t)(d % unit), nano);
+	ds += df / unit; /* fractions of a hostile file can exceed a second */
+	df %= unit;
+	if (ds > 0 && df < 0) {
+		ds--;
+		df += unit;
+	} else if (ds < 0 && df > 0) {
+		ds++;
+		df -= unit;
+	}
+	tsc__putc(b, ds < 0 || df < 0 ? '-' : ' ');
+	put_hms(b, (uint64_t)(ds < 0 ? -ds : ds));
+	put_frac(b, (uint32_t)(df < 0 ? -df : df), nano);
 }
 
 static void print_ts(struct tsc_wire_printer *p, struct tsc_buf *b, int64_t sec, uint32_t frac)
