@@ -125,8 +125,13 @@ start_tracer() { # mode: kernel | rfc | summary, with -old: the other binary
 declare -A RATES CPU LOOPCPU TRCPU
 MODES="none kernel rfc summary"
 [ -z "$OTHER" ] || MODES="none kernel-old kernel rfc-old rfc summary-old summary"
+NMODES=$(echo $MODES | wc -w)
 for r in $(seq "$ROUNDS"); do
-	for mode in $MODES; do
+	# each round starts one mode later, so no mode always runs first
+	# (right after a tracer exits) or last
+	k=$(((r - 1) % NMODES)) ORDER=$MODES
+	[ "$k" -eq 0 ] || ORDER="$(echo $MODES | cut -d' ' -f$((k + 1))-) $(echo $MODES | cut -d' ' -f1-$k)"
+	for mode in $ORDER; do
 		if [ "$mode" != none ]; then start_tracer "$mode"; fi
 		read -r rate loopcpu < <(run_loop)
 		LOOPCPU[$mode]="${LOOPCPU[$mode]:-} $loopcpu"
@@ -176,6 +181,10 @@ if os.path.exists(droppath):
         drops[m] = drops.get(m, 0) + int(n)
 base = statistics.median(rates["none"])
 lbase = statistics.median(loopcpu["none"])
+def paired(key):
+    # each round's rate against the same round's rate without trace: slow
+    # drifts of a shared machine (tens of percent over minutes) cancel out
+    return statistics.median(x / b for x, b in zip(rates[key], rates["none"])) * 100 - 100
 def row(name, xs, key):
     med = statistics.median(xs)
     slow = (base - med) / base * 100 if key else 0.0
@@ -183,12 +192,13 @@ def row(name, xs, key):
     lc = statistics.median(loopcpu[key or "none"])
     tc = statistics.median(trcpu[key]) if key and trcpu.get(key) else 0.0
     over = "%+.1f %%" % ((lc - lbase + tc) / lbase * 100) if key else "-"
-    return "| %s | %.0f | %s | %+.1f %% | %s | %.1f | %s | %s | %d |" % (
-        name, med, " ".join("%.0f" % x for x in xs), -slow, "%.0f %%" % c if key else "-",
+    return "| %s | %.0f | %s | %+.1f %% | %s | %s | %.1f | %s | %s | %d |" % (
+        name, med, " ".join("%.0f" % x for x in xs), -slow,
+        "%+.1f %%" % paired(key) if key else "-", "%.0f %%" % c if key else "-",
         lc, "%.1f" % tc if key else "-", over, drops.get(key, 0) if key else 0)
-print("| mode | conn/s (median) | runs | vs. no trace | tracer CPU | loop CPU us/conn "
-      "| tracer CPU us/conn | CPU overhead | events dropped |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+print("| mode | conn/s (median) | runs | vs. no trace (medians) | vs. no trace (paired) "
+      "| tracer CPU | loop CPU us/conn | tracer CPU us/conn | CPU overhead | events dropped |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 print(row("no trace", rates["none"], None))
 for key, name in (("kernel", "`trace --json --kernel >/dev/null`"),
                   ("rfc", "`trace --json >/dev/null` (RFC view)"),
@@ -198,7 +208,9 @@ for key, name in (("kernel", "`trace --json --kernel >/dev/null`"),
     print(row(name, rates[key], key))
 conns = float(sumrate) * float(secs)
 print()
-print("%s rounds of %s s each, modes interleaved. Summary run: %.0f conn/s, %d events "
+print("%s rounds of %s s each, modes interleaved (each round starting one mode later); "
+      "'paired': median over the rounds of the rate against the same round's rate "
+      "without trace. Summary run: %.0f conn/s, %d events "
       "written by the kernel side (%.1f per connection), %d dropped."
       % (rounds, secs, float(sumrate), s.get("events", 0), s.get("events", 0) / conns if conns else 0,
          s.get("dropped", 0)))

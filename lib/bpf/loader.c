@@ -86,6 +86,8 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	struct bpf_link **flinks[5];
 	int r;
 
+	if (rb_kib < 4 || (rb_kib & (rb_kib - 1)))
+		return -EINVAL; /* the kernel wants a power of two; wakeup_bytes too */
 	if (twtimer && !t->tw_timer_fn)
 		t->tw_timer_fn = kallsyms_addr("tw_timer_handler");
 	if (twtimer && !t->tw_timer_fn)
@@ -103,8 +105,17 @@ static int try_load(struct tsc_trace *t, const struct tsc_trace_opts *o, unsigne
 	s->rodata->have_fentry = fentry;
 	s->rodata->kernel_only = o->kernel_only;
 	s->rodata->tw_timer_fn = twtimer ? t->tw_timer_fn : 0;
-	if (o->wakeup_batch)
-		s->rodata->wakeup_bytes = rb_kib * 1024 / 4;
+	if (o->wakeup_batch) {
+		/* a quarter of the ring buffer, shared out among the CPUs */
+		int ncpu = libbpf_num_possible_cpus();
+		uint64_t every = (uint64_t)rb_kib * 1024 / 4 / TSC_TRACE_RECORD_BYTES /
+				 (uint64_t)(ncpu > 0 ? ncpu : 1);
+		uint32_t p2 = 1;
+
+		while ((uint64_t)p2 * 2 <= every)
+			p2 *= 2;
+		s->rodata->wakeup_every = p2;
+	}
 	r = bpf_map__set_max_entries(s->maps.events, rb_kib * 1024);
 	if (r < 0)
 		goto out;

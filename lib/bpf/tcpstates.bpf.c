@@ -37,19 +37,28 @@ const volatile __u8 have_fentry = 0;   /* the fentry programs are attached */
 /* Only the tracepoint's own events (trace --kernel): nothing RFC-only is
  * written, and nothing is remembered for it. */
 const volatile __u8 kernel_only = 0;
-/* Wake the reader only once this much is pending (0: every event). The
+/* Wake the reader once per this many records written on a CPU (0: on
+ * every event; else a power of two). User space sets it so that the CPUs
+ * together wake it when about a quarter of the ring buffer is pending. The
  * reader polls with a timeout anyway, so a quiet trace is late by at most
  * that timeout, and a busy one costs one wake-up per batch instead of one
  * context switch per event (the overhead benchmark's main cost). */
-const volatile __u32 wakeup_bytes = 0;
+const volatile __u32 wakeup_every = 0;
 
-/* What we remember about a full socket between two transitions. */
-struct sk_info {
-	__u64 ts;	  /* when it entered its current state */
-	__u64 birth;	  /* first sighting of the connection */
-	__u64 conn;	  /* connection id carried by every event */
-	__u8 tw_substate; /* set by the timewait hand-off (fentry) */
-	__u8 pad[7];
+/* What we remember about a full socket between two transitions: one way
+ * of a set of the per-socket table below. sk 0: a free way. */
+struct sk_way {
+	__u64 sk;    /* the socket's kernel address: the key */
+	__u64 ts;    /* when it entered its current state (0: unknown) */
+	__u64 birth; /* first sighting of the connection */
+	__u64 conn;  /* connection id carried by every event */
+};
+
+#define SK_WAYS	     4
+#define SK_SETS_LOG2 15 /* 32,768 sets of 4 ways: 131,072 sockets, 4 MiB */
+
+struct sk_set {
+	struct sk_way w[SK_WAYS];
 };
 
 /* A timewait socket (keyed by its address). */
@@ -72,27 +81,40 @@ struct req_key {
 	__u8 daddr[16];
 };
 
-struct req_info {
-	__u64 ts;
-	__u64 req;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-/* Per-socket state. Socket local storage (BPF_MAP_TYPE_SK_STORAGE, freed
- * with the socket) was tried instead (2026-11-22): its lookups are cheaper,
- * but creating and freeing it per socket cost more than this preallocated
- * hash (tp_btf program 550 vs 490 ns per run, median of 6 runs each, and
- * its free runs at the socket's destruction besides), so the hash stays. */
+/* Per-socket state: a hash table keyed by the socket's address, with
+ * SK_WAYS ways per bucket (set), held in an array map. Every transition
+ * reads it and a socket's first and last transitions write it, so its cost
+ * is most of the program's: a BPF_MAP_TYPE_HASH costs a helper call, a
+ * jhash and, for an insert or a delete, a bucket lock and a free list
+ * (113 ns of the program's 285 per run here), where an array lookup is
+ * inlined by the verifier and a way is claimed by one compare-and-swap
+ * (doc/cmd/trace.md, "Overhead", has the measurements). Socket local
+ * storage (BPF_MAP_TYPE_SK_STORAGE) was slower still: an allocation per
+ * socket. An entry is removed when its socket closes, as with a hash map;
+ * a full set loses the socket's time in state (counted, like a full map).
+ * The transitions of one socket are serialized by its lock, so only the
+ * claim of a free way races (with other sockets of the same set). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << SK_SETS_LOG2);
+	__type(key, __u32);
+	__type(value, struct sk_set);
+} socks SEC(".maps");
+
+/* With fentry: the timewait hand-off's substate, from the hand-off
+ * (inet_twsk_hashdance_schedule) to the X -> CLOSE tracepoint that follows
+ * it in tcp_time_wait(). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 4096);
 	__type(key, __u64);
-	__type(value, struct sk_info);
-} socks SEC(".maps");
+	__type(value, __u8);
+} handoffs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -101,30 +123,63 @@ struct {
 	__type(value, struct tw_info);
 } tws SEC(".maps");
 
-/* LRU: without fentry a request socket's death is not seen in the kernel */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct req_key);
-	__type(value, struct req_info);
-} reqs SEC(".maps");
-
 /* Orphans handed to a FIN_WAIT2 timewait socket (inferred method), keyed by
  * address: the timewait socket's ACK of the peer's FIN announces TIME-WAIT. */
 struct fw2_info {
 	__u64 ts; /* FIN-WAIT-2 began */
 	__u64 birth;
-	__u64 conn;
+	__u64 conn; /* never 0 in use: the way's claim word */
 	__u32 pid;
 	__u32 pad;
 	char comm[16];
 };
 
+/*
+ * Request sockets (reqs) and FIN-WAIT-2 orphans (fw2s) are found by their
+ * addresses, from another socket than the one that created the entry (the
+ * child, the timewait socket). Same layout as the per-socket table: sets of
+ * ADDR_WAYS ways in an array map, a way claimed by a compare-and-swap of a
+ * word that is never 0 in use; a way's netns is 0 while it is written or
+ * after it is freed, so a half-written or freed way matches no key. Their
+ * ends are not all seen without fentry (a half-open connection that times
+ * out, an orphan killed in FIN-WAIT-2), so a full set evicts its oldest way,
+ * as the LRU hash maps they replace did (counted).
+ */
+#define ADDR_WAYS     4
+#define REQ_SETS_LOG2 12 /* 16,384 request sockets */
+#define FW2_SETS_LOG2 14 /* 65,536 orphans */
+
+struct req_way {
+	struct req_key k;
+	__u64 ts;
+	__u64 req; /* the request socket: the claim word */
+};
+
+struct req_set {
+	struct req_way w[ADDR_WAYS];
+};
+
+struct fw2_way {
+	struct req_key k;
+	struct fw2_info v;
+};
+
+struct fw2_set {
+	struct fw2_way w[ADDR_WAYS];
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct req_key);
-	__type(value, struct fw2_info);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << REQ_SETS_LOG2);
+	__type(key, __u32);
+	__type(value, struct req_set);
+} reqs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << FW2_SETS_LOG2);
+	__type(key, __u32);
+	__type(value, struct fw2_set);
 } fw2s SEC(".maps");
 
 struct {
@@ -134,12 +189,63 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-static __always_inline void count(__u32 slot)
+static __always_inline __u64 count(__u32 slot)
 {
 	__u64 *v = bpf_map_lookup_elem(&counters, &slot);
 
-	if (v)
-		*v += 1;
+	if (!v)
+		return 0;
+	return ++*v;
+}
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* One scratch word per CPU, for ptr_value(). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} scratch SEC(".maps");
+
+/* A kernel pointer's value as a number to compute with: the verifier
+ * forbids arithmetic on a socket pointer, but what is loaded back from a
+ * map value is a plain number (two inlined memory accesses). */
+static __always_inline __u64 ptr_value(const void *p)
+{
+	__u32 zero = 0;
+	volatile __u64 *v = bpf_map_lookup_elem(&scratch, &zero);
+
+	if (!v)
+		return 0;
+	*v = (__u64)(unsigned long)p;
+	return *v;
+}
+
+/* The set of a socket: a multiplicative hash of its address (slab
+ * addresses differ in their middle bits). */
+static __always_inline struct sk_set *sk_set_of(__u64 key)
+{
+	__u32 idx = (__u32)((key * 0x9E3779B97F4A7C15ULL) >> (64 - SK_SETS_LOG2));
+
+	return bpf_map_lookup_elem(&socks, &idx);
+}
+
+static __always_inline struct sk_way *sk_find(struct sk_set *set, __u64 key)
+{
+	for (int i = 0; i < SK_WAYS; i++)
+		if (set->w[i].sk == key)
+			return &set->w[i];
+	return NULL;
+}
+
+/* A free way of the set, now ours; NULL if the set is full. */
+static __always_inline struct sk_way *sk_claim(struct sk_set *set, __u64 key)
+{
+	for (int i = 0; i < SK_WAYS; i++)
+		if (!set->w[i].sk && !__sync_val_compare_and_swap(&set->w[i].sk, 0, key))
+			return &set->w[i];
+	return NULL;
 }
 
 /* Addresses, ports and namespace of any socket flavour: full, timewait and
@@ -195,6 +301,139 @@ static __always_inline void fill_key(struct req_key *k, const struct tsc_bpf_eve
 	__builtin_memcpy(k->daddr, e->daddr, 16);
 }
 
+#define HASH_MUL 0x9E3779B97F4A7C15ULL
+
+/* The set index of an address key: its five words folded. */
+static __always_inline __u32 key_hash(const struct req_key *k, int log2)
+{
+	const __u64 *w = (const __u64 *)k;
+	__u64 h = w[0] * HASH_MUL;
+
+	h = (h ^ w[1]) * HASH_MUL;
+	h = (h ^ w[2]) * HASH_MUL;
+	h = (h ^ w[3]) * HASH_MUL;
+	h = (h ^ w[4]) * HASH_MUL;
+	return (__u32)(h >> (64 - log2));
+}
+
+static __always_inline bool key_eq(const struct req_key *a, const struct req_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4];
+}
+
+/* Writes key k into a way that is ours: netns last, so that the way
+ * matches no lookup while it is written. */
+static __always_inline void key_store(struct req_key *dst, const struct req_key *k)
+{
+	__u64 *x = (__u64 *)dst;
+	const __u64 *y = (const __u64 *)k;
+
+	dst->netns = 0;
+	asm volatile("" ::: "memory");
+	x[1] = y[1];
+	x[2] = y[2];
+	x[3] = y[3];
+	x[4] = y[4];
+	asm volatile("" ::: "memory");
+	x[0] = y[0];
+}
+
+static __always_inline struct req_set *req_set_of(const struct req_key *k)
+{
+	__u32 idx = key_hash(k, REQ_SETS_LOG2);
+
+	return bpf_map_lookup_elem(&reqs, &idx);
+}
+
+static __always_inline struct req_way *req_find(struct req_set *set, const struct req_key *k)
+{
+	for (int i = 0; i < ADDR_WAYS; i++)
+		if (set->w[i].req && key_eq(&set->w[i].k, k))
+			return &set->w[i];
+	return NULL;
+}
+
+static __always_inline void req_free(struct req_way *w)
+{
+	w->k.netns = 0;
+	asm volatile("" ::: "memory");
+	w->req = 0;
+}
+
+/* Enters request socket req (SYN at ts) under k: a free way, else the
+ * set's oldest (true: one was evicted). */
+static __always_inline bool req_insert(struct req_set *set, const struct req_key *k, __u64 req,
+				       __u64 ts)
+{
+	struct req_way *w = NULL;
+	bool evicted = false;
+
+	for (int i = 0; i < ADDR_WAYS && !w; i++)
+		if (!set->w[i].req && !__sync_val_compare_and_swap(&set->w[i].req, 0, req))
+			w = &set->w[i];
+	if (!w) {
+		w = &set->w[0];
+		for (int i = 1; i < ADDR_WAYS; i++)
+			if (set->w[i].ts < w->ts)
+				w = &set->w[i];
+		w->req = req;
+		evicted = true;
+	}
+	w->k.netns = 0;
+	w->ts = ts;
+	key_store(&w->k, k);
+	return evicted;
+}
+
+static __always_inline struct fw2_set *fw2_set_of(const struct req_key *k)
+{
+	__u32 idx = key_hash(k, FW2_SETS_LOG2);
+
+	return bpf_map_lookup_elem(&fw2s, &idx);
+}
+
+static __always_inline struct fw2_way *fw2_find(struct fw2_set *set, const struct req_key *k)
+{
+	for (int i = 0; i < ADDR_WAYS; i++)
+		if (set->w[i].v.conn && key_eq(&set->w[i].k, k))
+			return &set->w[i];
+	return NULL;
+}
+
+static __always_inline void fw2_free(struct fw2_way *w)
+{
+	w->k.netns = 0;
+	asm volatile("" ::: "memory");
+	w->v.conn = 0;
+}
+
+/* Enters orphan fi under k, as req_insert(). fi->conn is never 0. */
+static __always_inline bool fw2_insert(struct fw2_set *set, const struct req_key *k,
+				       const struct fw2_info *fi)
+{
+	struct fw2_way *w = NULL;
+	bool evicted = false;
+
+	for (int i = 0; i < ADDR_WAYS && !w; i++)
+		if (!set->w[i].v.conn &&
+		    !__sync_val_compare_and_swap(&set->w[i].v.conn, 0, fi->conn))
+			w = &set->w[i];
+	if (!w) {
+		w = &set->w[0];
+		for (int i = 1; i < ADDR_WAYS; i++)
+			if (set->w[i].v.ts < w->v.ts)
+				w = &set->w[i];
+		evicted = true;
+	}
+	w->k.netns = 0;
+	asm volatile("" ::: "memory");
+	w->v = *fi;
+	key_store(&w->k, k);
+	return evicted;
+}
+
 static __always_inline bool wanted(const struct tsc_bpf_event *e)
 {
 	if (filter_netns && e->netns != filter_netns)
@@ -204,14 +443,11 @@ static __always_inline bool wanted(const struct tsc_bpf_event *e)
 	return true;
 }
 
-/* Bytes one record takes in the ring buffer (8-byte header, 8-aligned). */
-#define RB_REC_BYTES ((sizeof(struct tsc_bpf_event) + 8 + 7) / 8 * 8)
-
 /* Copies the template into the ring buffer; a full buffer is counted. */
 static __always_inline void emit(const struct tsc_bpf_event *t)
 {
 	struct tsc_bpf_event *e;
-	__u64 avail;
+	__u64 n;
 
 	if (!wanted(t) || (kernel_only && (t->flags & TSC_BPF_F_RFC_ONLY)))
 		return;
@@ -221,21 +457,17 @@ static __always_inline void emit(const struct tsc_bpf_event *t)
 		return;
 	}
 	__builtin_memcpy(e, t, sizeof(*e));
-	count(TSC_BPF_C_EVENTS);
-	/* the default (0) wakes only a reader that had caught up: after a
-	 * batch of NO_WAKEUP records it would sleep until its timeout */
-	if (!wakeup_bytes) {
+	n = count(TSC_BPF_C_EVENTS); /* this CPU's */
+	/* The default (0) wakes only a reader that had caught up: after a
+	 * batch of NO_WAKEUP records it would sleep until its timeout.
+	 * Otherwise wake it every wakeup_every records of this CPU, not on
+	 * every record: a wake-up is an irq_work, i.e. a self-IPI (a VM exit
+	 * on a virtual machine). Counting on the CPU costs nothing; asking
+	 * the ring buffer how much is pending (bpf_ringbuf_query) cost 20 ns
+	 * per event, a tenth of the program. */
+	if (!wakeup_every)
 		bpf_ringbuf_submit(e, 0);
-		return;
-	}
-	/* Wake the reader each time the pending data crosses a multiple of
-	 * wakeup_bytes, not on every record above it: a wake-up is an
-	 * irq_work, i.e. a self-IPI (a VM exit on a virtual machine), and a
-	 * reader that lags behind used to get one per event. A crossing
-	 * missed by a race between CPUs is caught by the next multiple or
-	 * by the reader's poll timeout. */
-	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	if (avail >= RB_REC_BYTES && avail / wakeup_bytes != (avail - RB_REC_BYTES) / wakeup_bytes)
+	else if (!(n & (wakeup_every - 1)))
 		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	else
 		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
@@ -302,6 +534,7 @@ static __always_inline void emit_tw_handoff(struct tsc_bpf_event *e, __u8 sub)
 	if (sub == TCP_FIN_WAIT2 && e->oldstate == TCP_FIN_WAIT2) {
 		struct fw2_info fi = {};
 		struct req_key k = {};
+		struct fw2_set *set;
 
 		if (have_fentry)
 			return;
@@ -313,7 +546,9 @@ static __always_inline void emit_tw_handoff(struct tsc_bpf_event *e, __u8 sub)
 		fi.conn = e->conn;
 		fi.pid = e->pid;
 		__builtin_memcpy(fi.comm, e->comm, sizeof(fi.comm));
-		bpf_map_update_elem(&fw2s, &k, &fi, BPF_ANY);
+		set = fw2_set_of(&k);
+		if (set && fi.conn && fw2_insert(set, &k, &fi))
+			count(TSC_BPF_C_REQ_FULL);
 		return;
 	}
 	e->newstate = sub;
@@ -332,16 +567,19 @@ static __always_inline void on_set_state(struct sock *sk, int old, int new, cons
 	__u64 key = (__u64)(unsigned long)sk, now;
 	struct tsc_bpf_event e;
 	struct tcp_sock *tp = NULL;
-	struct sk_info *si;
+	struct sk_set *set;
+	struct sk_way *si;
+	bool fresh;
 	__u32 netns;
 	__u8 tw = 0;
 
 	if (btf) {
 		if (sk->sk_protocol != IPPROTO_TCP)
 			return;
-		tp = bpf_skc_to_tcp_sock(sk);
-		if (!tp)
-			return;
+		/* a full TCP socket (the tracepoint's): its tcp_sock, read with
+		 * fault-safe loads; the cast is inlined, where the checked
+		 * bpf_skc_to_tcp_sock() was a helper call */
+		tp = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct tcp_sock));
 		netns = sk->__sk_common.skc_net.net->ns.inum;
 	} else {
 		netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
@@ -370,29 +608,36 @@ static __always_inline void on_set_state(struct sock *sk, int old, int new, cons
 	 * identifies a connection even when the kernel reuses the address */
 	e.birth_ns = old == TCP_CLOSE ? now : 0;
 
-	si = bpf_map_lookup_elem(&socks, &key);
-	if (si) {
+	/* a socket being created: a way still holding its address belonged
+	 * to a socket freed unseen, and is taken over */
+	fresh = old == TCP_CLOSE || (old == TCP_LISTEN && new == TCP_SYN_RECV);
+	key = ptr_value(sk);
+	set = sk_set_of(key);
+	si = set ? sk_find(set, key) : NULL;
+	if (si && !fresh) {
 		if (si->ts) {
 			e.span_ns = now - si->ts;
 			e.flags |= TSC_BPF_F_SPAN;
 		}
 		e.birth_ns = si->birth;
 		e.conn = si->conn;
-		tw = si->tw_substate;
-	} else if (!kernel_only && old == TCP_LISTEN && new == TCP_SYN_RECV) {
+	}
+	if (fresh && !kernel_only && old == TCP_LISTEN) {
 		/* the child of a listener: the SYN was seen at the request socket
 		 * (never in the kernel view: nothing fills reqs then) */
 		struct req_key k = {};
-		struct req_info *ri;
+		struct req_set *rs;
+		struct req_way *rw;
 
 		fill_key(&k, &e);
-		ri = bpf_map_lookup_elem(&reqs, &k);
-		if (ri) {
-			e.span_ns = now - ri->ts;
-			e.birth_ns = ri->ts;
-			e.conn = ri->req;
+		rs = req_set_of(&k);
+		rw = rs ? req_find(rs, &k) : NULL;
+		if (rw) {
+			e.span_ns = now - rw->ts;
+			e.birth_ns = rw->ts;
+			e.conn = rw->req;
 			e.flags |= TSC_BPF_F_SUPERSEDED;
-			bpf_map_delete_elem(&reqs, &k);
+			req_free(rw);
 		}
 	}
 
@@ -406,9 +651,17 @@ static __always_inline void on_set_state(struct sock *sk, int old, int new, cons
 		}
 		e.flags |= TSC_BPF_F_BYTES | TSC_BPF_F_END;
 		if (si)
-			bpf_map_delete_elem(&socks, &key);
-		if (!have_fentry)
+			si->sk = 0; /* its other fields are rewritten at the next claim */
+		if (have_fentry) {
+			__u8 *sub = bpf_map_lookup_elem(&handoffs, &key);
+
+			if (sub) {
+				tw = *sub;
+				bpf_map_delete_elem(&handoffs, &key);
+			}
+		} else {
 			tw = infer_tw(sk, old, btf);
+		}
 		if (tw) {
 			emit_tw_handoff(&e, tw);
 			return;
@@ -417,21 +670,22 @@ static __always_inline void on_set_state(struct sock *sk, int old, int new, cons
 		return;
 	}
 
-	if (si) {
-		/* in place: an update would hash, lock and swap an element */
-		si->ts = now;
-		si->tw_substate = 0;
-	} else {
-		struct sk_info nsi = {};
-
-		nsi.ts = now;
-		nsi.birth = e.birth_ns;
-		nsi.conn = e.conn;
-		if (e.flags & TSC_BPF_F_SUPERSEDED)
-			nsi.ts = e.birth_ns; /* SYN-RECEIVED began at the SYN */
-		if (bpf_map_update_elem(&socks, &key, &nsi, BPF_ANY))
-			count(TSC_BPF_C_SK_FULL);
+	if (!si && set) {
+		si = sk_claim(set, key);
+		fresh = true; /* a claimed way holds a former socket's fields */
 	}
+	if (!si) {
+		count(TSC_BPF_C_SK_FULL);
+		emit(&e);
+		return;
+	}
+	if (fresh) {
+		si->birth = e.birth_ns;
+		si->conn = e.conn;
+		if (e.flags & TSC_BPF_F_SUPERSEDED)
+			now = e.birth_ns; /* SYN-RECEIVED began at the SYN */
+	}
+	si->ts = now;
 	emit(&e);
 }
 
@@ -462,30 +716,28 @@ int BPF_PROG(tsc_tw_start, struct inet_timewait_sock *tw, struct sock *sk)
 	__u64 key = (__u64)(unsigned long)sk, twkey = (__u64)(unsigned long)tw;
 	__u64 now = bpf_ktime_get_ns();
 	struct tw_info ti = {};
-	struct sk_info *si;
+	struct sk_set *set = sk_set_of(ptr_value(sk));
+	struct sk_way *si = set ? sk_find(set, ptr_value(sk)) : NULL;
 	__u8 sub = BPF_CORE_READ(tw, tw_substate);
 
 	ti.ts = now;
 	ti.birth = now;
 	ti.conn = key;
 	ti.substate = sub;
-	si = bpf_map_lookup_elem(&socks, &key);
 	if (si) {
-		si->tw_substate = sub;
 		ti.birth = si->birth;
 		ti.conn = si->conn;
 		if (sub == TCP_FIN_WAIT2)
 			ti.ts = si->ts; /* still the same FIN-WAIT-2 */
 	} else {
-		/* a socket older than the trace: remember the hand-off anyway */
-		struct sk_info nsi = { .conn = key, .tw_substate = sub };
-
-		if (bpf_map_update_elem(&socks, &key, &nsi, BPF_ANY))
-			count(TSC_BPF_C_SK_FULL);
+		/* a socket older than the trace: follow the hand-off anyway */
 		ti.birth = 0;
 		if (sub == TCP_FIN_WAIT2)
 			ti.ts = 0;
 	}
+	/* for the X -> CLOSE tracepoint that follows */
+	if (bpf_map_update_elem(&handoffs, &key, &sub, BPF_ANY))
+		count(TSC_BPF_C_SK_FULL);
 	if (bpf_map_update_elem(&tws, &twkey, &ti, BPF_ANY))
 		count(TSC_BPF_C_TW_FULL);
 	return 0;
@@ -558,9 +810,10 @@ static __always_inline void note_request(const struct sock_common *skc, __u8 met
 {
 	struct tsc_bpf_event e;
 	struct req_key k = {};
-	struct req_info ri = {}, *old;
+	struct req_set *set;
+	struct req_way *old;
 	__u32 netns = skc->skc_net.net->ns.inum;
-	__u64 now;
+	__u64 now, req = ptr_value(skc);
 
 	if (filter_netns && netns != filter_netns)
 		return;
@@ -569,19 +822,29 @@ static __always_inline void note_request(const struct sock_common *skc, __u8 met
 	e.netns = netns;
 	fill_addrs_btf(&e, skc);
 	fill_key(&k, &e);
-	old = bpf_map_lookup_elem(&reqs, &k);
-	if (old && old->req == (__u64)(unsigned long)skc)
+	set = req_set_of(&k);
+	if (!set)
+		return;
+	old = req_find(set, &k);
+	if (old && old->req == req)
 		return;
 	e.oldstate = TCP_LISTEN;
 	e.newstate = TCP_SYN_RECV;
 	e.method = method;
 	e.flags = TSC_BPF_F_RFC_ONLY;
-	e.conn = (__u64)(unsigned long)skc;
+	e.conn = req;
 	e.birth_ns = now;
-	ri.ts = now;
-	ri.req = e.conn;
-	if (bpf_map_update_elem(&reqs, &k, &ri, BPF_ANY))
+	if (old) {
+		/* the same addresses, another request socket: the old one died
+		 * unseen; the way is taken over */
+		old->k.netns = 0;
+		asm volatile("" ::: "memory");
+		old->req = req;
+		old->ts = now;
+		key_store(&old->k, &k);
+	} else if (req_insert(set, &k, req, now)) {
 		count(TSC_BPF_C_REQ_FULL);
+	}
 	emit(&e);
 }
 
@@ -603,6 +866,8 @@ static __always_inline void tw_acks(struct sock *sk)
 	struct tsc_bpf_event e;
 	struct req_key k = {};
 	struct fw2_info *fi;
+	struct fw2_set *set;
+	struct fw2_way *w;
 	__u64 now;
 
 	if (filter_netns && netns != filter_netns)
@@ -616,9 +881,11 @@ static __always_inline void tw_acks(struct sock *sk)
 	e.netns = netns;
 	fill_addrs_btf(&e, &sk->__sk_common);
 	fill_key(&k, &e);
-	fi = bpf_map_lookup_elem(&fw2s, &k);
-	if (!fi)
+	set = fw2_set_of(&k);
+	w = set ? fw2_find(set, &k) : NULL;
+	if (!w)
 		return;
+	fi = &w->v;
 	e.oldstate = TCP_FIN_WAIT2;
 	e.newstate = TCP_TIME_WAIT;
 	e.method = TSC_BPF_M_TWACK;
@@ -631,7 +898,7 @@ static __always_inline void tw_acks(struct sock *sk)
 	e.conn = fi->conn;
 	e.pid = fi->pid; /* the application that closed, as for the hand-off */
 	__builtin_memcpy(e.comm, fi->comm, sizeof(e.comm));
-	bpf_map_delete_elem(&fw2s, &k);
+	fw2_free(w);
 	emit(&e);
 }
 
@@ -715,13 +982,15 @@ int BPF_PROG(tsc_req_drop, struct sock *sk, struct request_sock *req)
 	__u64 now = bpf_ktime_get_ns();
 	struct tsc_bpf_event e;
 	struct req_key k = {};
-	struct req_info *ri;
+	struct req_set *set;
+	struct req_way *ri;
 
 	init_event(&e, now, true);
 	fill_addrs(&e, &req->__req_common);
 	fill_key(&k, &e);
-	ri = bpf_map_lookup_elem(&reqs, &k);
-	if (!ri || ri->req != (__u64)(unsigned long)req)
+	set = req_set_of(&k);
+	ri = set ? req_find(set, &k) : NULL;
+	if (!ri || ri->req != ptr_value(req))
 		return 0;
 	e.oldstate = TCP_SYN_RECV;
 	e.newstate = TCP_CLOSE;
@@ -730,7 +999,7 @@ int BPF_PROG(tsc_req_drop, struct sock *sk, struct request_sock *req)
 	e.span_ns = now - ri->ts;
 	e.birth_ns = ri->ts;
 	e.conn = ri->req;
-	bpf_map_delete_elem(&reqs, &k);
+	req_free(ri);
 	emit(&e);
 	return 0;
 }
