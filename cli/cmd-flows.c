@@ -226,7 +226,13 @@ static int on_packet(void *arg, int64_t sec, uint32_t frac, const uint8_t *data,
 	int r;
 
 	run->pkt++;
-	r = tsc_flow_table_frame(run->tab, run->linktype, run->pkt, ts, data, caplen, len, NULL);
+	/* a file: the pipelined path (no verdict needed, no latency to keep) */
+	if (run->a->rfile)
+		r = tsc_flow_table_queue_frame(run->tab, run->linktype, run->pkt, ts, data, caplen,
+					       len);
+	else
+		r = tsc_flow_table_frame(run->tab, run->linktype, run->pkt, ts, data, caplen, len,
+					 NULL);
 	if (r < 0) {
 		run->err = r;
 		return 1;
@@ -283,14 +289,18 @@ static int open_source(struct flows_run *run)
 	return 0;
 }
 
-static int loop(struct flows_run *run, tsc_capture_cb cb)
+/* ahead: a file read by a second thread (tsc_capture_loop_readahead) */
+static int loop(struct flows_run *run, tsc_capture_cb cb, bool ahead)
 {
 	char eb[TSC_CAPTURE_ERRBUF] = "";
 	long long off = -1;
 	int r;
 
 	tsc_cli_stop_capture_on_signal(run->cap);
-	r = tsc_capture_loop(run->cap, run->a->count, cb, run, eb, &off);
+	if (ahead)
+		r = tsc_capture_loop_readahead(run->cap, run->a->count, cb, run, eb, &off);
+	else
+		r = tsc_capture_loop(run->cap, run->a->count, cb, run, eb, &off);
 	tsc_cli_stop_capture_on_signal(NULL);
 	if (r < 0) {
 		if (off >= 0)
@@ -321,7 +331,7 @@ static int follow_pass2(struct flows_run *run)
 		return TSC_EXIT_FAIL;
 	}
 	run->pkt = 0;
-	rc = loop(run, on_packet_follow);
+	rc = loop(run, on_packet_follow, false);
 	tsc_ladder_finish(run->ladder);
 	return rc;
 }
@@ -346,7 +356,9 @@ static int run_flows(struct flows_args *a)
 		tsc_flowfmt_table_header(&run.out);
 	else if (a->out == OUT_CSV && !a->summary && !a->follow)
 		tsc_flowfmt_csv_header(&run.out);
-	rc = loop(&run, on_packet);
+	rc = loop(&run, on_packet, a->rfile != NULL);
+	/* finish drains the frames still queued (end of file, -c, Ctrl-C, a
+	 * damaged record) */
 	r = tsc_flow_table_finish(run.tab);
 	if (r < 0 || run.err < 0) {
 		tsc_error("out of memory");

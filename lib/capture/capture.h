@@ -58,6 +58,16 @@ int tsc_capture_snaplen(const struct tsc_capture *c);
  * that is the end of the last record that matched); a pipe gives none. */
 TSC_MUST_CHECK int tsc_capture_loop(struct tsc_capture *c, uint64_t count, tsc_capture_cb cb,
 				    void *arg, char *errbuf, long long *ret_offset);
+/* tsc_capture_loop() with the reading (libpcap, stdio) in a second thread
+ * that runs up to 512 KiB of records ahead; cb is called in the calling
+ * thread, in order, with the same arguments, and the results are those of
+ * tsc_capture_loop() (a record the reader could not read is reported once
+ * cb has seen every record before it; when cb stops the loop, what was read
+ * ahead is dropped). For files (a live capture runs tsc_capture_loop(): no
+ * added latency); without a thread it is tsc_capture_loop() too. */
+TSC_MUST_CHECK int tsc_capture_loop_readahead(struct tsc_capture *c, uint64_t count,
+					      tsc_capture_cb cb, void *arg, char *errbuf,
+					      long long *ret_offset);
 /* Async-signal-safe. */
 void tsc_capture_breakloop(struct tsc_capture *c);
 TSC_MUST_CHECK int tsc_capture_stats(struct tsc_capture *c, uint64_t *ret_recv, uint64_t *ret_drop,

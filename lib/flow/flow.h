@@ -270,12 +270,30 @@ TSC_MUST_CHECK int tsc_flow_table_frame(struct tsc_flow_table *t, uint32_t linkt
 TSC_MUST_CHECK int tsc_flow_table_segment(struct tsc_flow_table *t, const struct tsc_flow_seg *s,
 					  struct tsc_flow_verdict *ret_v);
 
+/* tsc_flow_table_frame() for when no per-segment verdict is needed (reading
+ * a file): the frame is decoded and queued, and a frame queued a few calls
+ * earlier is processed, while the memory of the queued frames' lookups is
+ * prefetched. Frames are processed in order by the same code, so what is
+ * emitted, and when relative to the other frames, is what the direct path
+ * gives; the emit callback just runs a few frames later, and the counters
+ * are exact once the queue is drained. Returns 0, or -ENOMEM when a queued
+ * frame could not be tracked: the frames queued after it are dropped
+ * uncounted (the run stops at that frame, as with tsc_flow_table_frame).
+ * tsc_flow_table_frame, _segment and _finish drain the queue first;
+ * tsc_flow_table_expire must not be called with frames queued. */
+TSC_MUST_CHECK int tsc_flow_table_queue_frame(struct tsc_flow_table *t, uint32_t linktype,
+					      uint64_t pkt, int64_t ts_ns, const uint8_t *data,
+					      uint32_t caplen, uint32_t wirelen);
+
+/* Processes every queued frame. Returns 0 or -ENOMEM (as above). */
+TSC_MUST_CHECK int tsc_flow_table_drain(struct tsc_flow_table *t);
+
 /* Expires idle connections against time now_ns (live mode calls this with
  * the clock; files use packet time automatically). */
 void tsc_flow_table_expire(struct tsc_flow_table *t, int64_t now_ns);
 
-/* End of input: emits every remaining connection in id order (at_end true)
- * and empties the table. Returns 0 or -ENOMEM. */
+/* End of input: drains the queue, emits every remaining connection in id
+ * order (at_end true) and empties the table. Returns 0 or -ENOMEM. */
 TSC_MUST_CHECK int tsc_flow_table_finish(struct tsc_flow_table *t);
 
 const struct tsc_flow_stats *tsc_flow_table_stats(const struct tsc_flow_table *t);
