@@ -323,15 +323,21 @@ static __always_inline bool key_eq(const struct req_key *a, const struct req_key
 	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4];
 }
 
-/* Writes key k into a way that is ours: netns last, so that the way
- * matches no lookup while it is written. */
+/* A way's key matches no lookup from now on (netns 0): before its value
+ * is rewritten, or when it is freed. */
+static __always_inline void key_clear(struct req_key *k)
+{
+	k->netns = 0;
+	asm volatile("" ::: "memory");
+}
+
+/* Writes key k into a cleared way (key_clear()), netns last, so that the
+ * way matches no lookup before its value and key are whole. */
 static __always_inline void key_store(struct req_key *dst, const struct req_key *k)
 {
 	__u64 *x = (__u64 *)dst;
 	const __u64 *y = (const __u64 *)k;
 
-	dst->netns = 0;
-	asm volatile("" ::: "memory");
 	x[1] = y[1];
 	x[2] = y[2];
 	x[3] = y[3];
@@ -357,9 +363,18 @@ static __always_inline struct req_way *req_find(struct req_set *set, const struc
 
 static __always_inline void req_free(struct req_way *w)
 {
-	w->k.netns = 0;
-	asm volatile("" ::: "memory");
+	key_clear(&w->k);
 	w->req = 0;
+}
+
+/* (Re)writes way w: request socket req (SYN at ts) under k. */
+static __always_inline void req_fill(struct req_way *w, const struct req_key *k, __u64 req,
+				     __u64 ts)
+{
+	key_clear(&w->k);
+	w->req = req;
+	w->ts = ts;
+	key_store(&w->k, k);
 }
 
 /* Enters request socket req (SYN at ts) under k: a free way, else the
@@ -378,12 +393,9 @@ static __always_inline bool req_insert(struct req_set *set, const struct req_key
 		for (int i = 1; i < ADDR_WAYS; i++)
 			if (set->w[i].ts < w->ts)
 				w = &set->w[i];
-		w->req = req;
 		evicted = true;
 	}
-	w->k.netns = 0;
-	w->ts = ts;
-	key_store(&w->k, k);
+	req_fill(w, k, req, ts);
 	return evicted;
 }
 
@@ -404,8 +416,7 @@ static __always_inline struct fw2_way *fw2_find(struct fw2_set *set, const struc
 
 static __always_inline void fw2_free(struct fw2_way *w)
 {
-	w->k.netns = 0;
-	asm volatile("" ::: "memory");
+	key_clear(&w->k);
 	w->v.conn = 0;
 }
 
@@ -427,8 +438,7 @@ static __always_inline bool fw2_insert(struct fw2_set *set, const struct req_key
 				w = &set->w[i];
 		evicted = true;
 	}
-	w->k.netns = 0;
-	asm volatile("" ::: "memory");
+	key_clear(&w->k);
 	w->v = *fi;
 	key_store(&w->k, k);
 	return evicted;
@@ -564,7 +574,7 @@ static __always_inline void emit_tw_handoff(struct tsc_bpf_event *e, __u8 sub)
  * constant is folded after inlining, so each program keeps one flavour. */
 static __always_inline void on_set_state(struct sock *sk, int old, int new, const bool btf)
 {
-	__u64 key = (__u64)(unsigned long)sk, now;
+	__u64 key = ptr_value(sk), now; /* the id and the table key */
 	struct tsc_bpf_event e;
 	struct tcp_sock *tp = NULL;
 	struct sk_set *set;
@@ -611,7 +621,6 @@ static __always_inline void on_set_state(struct sock *sk, int old, int new, cons
 	/* a socket being created: a way still holding its address belonged
 	 * to a socket freed unseen, and is taken over */
 	fresh = old == TCP_CLOSE || (old == TCP_LISTEN && new == TCP_SYN_RECV);
-	key = ptr_value(sk);
 	set = sk_set_of(key);
 	si = set ? sk_find(set, key) : NULL;
 	if (si && !fresh) {
@@ -837,11 +846,7 @@ static __always_inline void note_request(const struct sock_common *skc, __u8 met
 	if (old) {
 		/* the same addresses, another request socket: the old one died
 		 * unseen; the way is taken over */
-		old->k.netns = 0;
-		asm volatile("" ::: "memory");
-		old->req = req;
-		old->ts = now;
-		key_store(&old->k, &k);
+		req_fill(old, &k, req, now);
 	} else if (req_insert(set, &k, req, now)) {
 		count(TSC_BPF_C_REQ_FULL);
 	}

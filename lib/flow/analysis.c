@@ -36,36 +36,36 @@ static bool rst_acceptable(const struct tsc_flow *f, int side, const struct tsc_
 	       s->seq - xs->nextseq <= (ys->lastwin > 65535 ? ys->lastwin : 65535);
 }
 
+/* The peer's acknowledgment of one of y's control segments (SYN or FIN:
+ * copies sent, sequence number end the ACK must reach): the facts the
+ * state replay reads. Returns true if one changed. */
+static bool confirm_ctl(uint16_t copies, uint32_t end, uint8_t *confirmed, uint8_t *acked_set,
+			uint64_t *rcvd_after, struct tsc_flow_mark *acked, uint32_t ack,
+			struct tsc_flow_mark m, uint64_t prev)
+{
+	if (!copies || (*confirmed && *acked_set) || !tsc__seq_ge(ack, end))
+		return false;
+	if (!*confirmed)
+		*rcvd_after = prev;
+	*confirmed = 1;
+	if (!*acked_set) {
+		*acked = m;
+		*acked_set = m.pkt != 0;
+	}
+	return true;
+}
+
 /* Returns true if a fact of the state replay changed (the common ACK that
  * covers an already confirmed SYN changes nothing and writes nothing). */
 static bool record_ack(struct tsc_flow_dirproto *y, struct tsc_flow_dirmarks *ym,
 		       const struct tsc_flow_seg *s, struct tsc_flow_mark m, uint64_t prev)
 {
-	bool changed = false;
+	bool syn = confirm_ctl(y->syn_copies, y->isn + 1, &y->syn_confirmed, &y->syn_acked_set,
+			       &ym->syn_rcvd_after, &ym->syn_acked, s->ack, m, prev);
+	bool fin = confirm_ctl(y->fin_copies, y->fin_seq + 1, &y->fin_confirmed, &y->fin_acked_set,
+			       &ym->fin_rcvd_after, &ym->fin_acked, s->ack, m, prev);
 
-	if (y->syn_copies && (!y->syn_confirmed || !y->syn_acked_set) &&
-	    tsc__seq_ge(s->ack, y->isn + 1)) {
-		if (!y->syn_confirmed)
-			ym->syn_rcvd_after = prev;
-		y->syn_confirmed = 1;
-		if (!y->syn_acked_set) {
-			ym->syn_acked = m;
-			y->syn_acked_set = m.pkt != 0;
-		}
-		changed = true;
-	}
-	if (y->fin_copies && (!y->fin_confirmed || !y->fin_acked_set) &&
-	    tsc__seq_ge(s->ack, y->fin_seq + 1)) {
-		if (!y->fin_confirmed)
-			ym->fin_rcvd_after = prev;
-		y->fin_confirmed = 1;
-		if (!y->fin_acked_set) {
-			ym->fin_acked = m;
-			y->fin_acked_set = m.pkt != 0;
-		}
-		changed = true;
-	}
-	return changed;
+	return syn || fin;
 }
 
 static void record_syn(struct tsc_flow_dirproto *x, struct tsc_flow_dirmarks *xm,
